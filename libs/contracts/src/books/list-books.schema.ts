@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { BookSchema } from './book.schema';
+
+export const SORT_FIELDS = ['title', 'author', 'year', 'score', 'createdAt', 'updatedAt'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+/** A sort field, with a leading `-` for descending order. */
+export type SortKey = SortField | `-${SortField}`;
+export const SORT_KEYS = SORT_FIELDS.flatMap((field) => [field, `-${field}`]) as SortKey[];
+
+export const LIST_DEFAULTS = { offset: 0, limit: 20, sort: 'author' as SortKey } as const;
+export const LIST_LIMITS = { maxLimit: 100, maxOffset: 1_000_000, maxQueryLength: 200 } as const;
+
+export function parseSortKey(key: SortKey): { field: SortField; direction: 1 | -1 } {
+  return key.startsWith('-')
+    ? { field: key.slice(1) as SortField, direction: -1 }
+    : { field: key as SortField, direction: 1 };
+}
+
+const sort = z.enum(SORT_KEYS as [SortKey, ...SortKey[]], {
+  error: `Sort must be one of ${SORT_FIELDS.join(', ')}, optionally with a leading "-"`,
+});
+const q = z
+  .string()
+  .trim()
+  .max(LIST_LIMITS.maxQueryLength, { error: `The search text must be at most ${LIST_LIMITS.maxQueryLength} characters` });
+
+/** What the books-service takes for a list request. */
+export const ListBooksRequestSchema = z.strictObject({
+  offset: z.int().min(0).max(LIST_LIMITS.maxOffset).default(LIST_DEFAULTS.offset),
+  limit: z.int().min(1).max(LIST_LIMITS.maxLimit).default(LIST_DEFAULTS.limit),
+  sort: sort.default(LIST_DEFAULTS.sort),
+  q: q.optional(),
+  read: z.boolean().optional(),
+});
+export type ListBooksRequest = z.output<typeof ListBooksRequestSchema>;
+
+// Query parameters arrive as text (or as an array when repeated); parse them strictly so
+// that "1e2", " 5" or "" are errors rather than surprising numbers.
+const wholeNumber = (name: string, min: number, max: number) =>
+  z
+    .string({ error: `${name} must be given once, as a whole number` })
+    .regex(/^\d{1,7}$/, { error: `${name} must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.int().min(min, { error: `${name} must be at least ${min}` }).max(max, { error: `${name} must be at most ${max}` }));
+
+/** The `GET /api/books` query string, turned into a {@link ListBooksRequest}. */
+export const ListBooksQuerySchema = z
+  .strictObject(
+    {
+      offset: wholeNumber('Offset', 0, LIST_LIMITS.maxOffset).optional(),
+      limit: wholeNumber('Limit', 1, LIST_LIMITS.maxLimit).optional(),
+      sort: sort.optional(),
+      q: z.string({ error: 'The search text must be given once' }).pipe(q).optional(),
+      read: z
+        .enum(['true', 'false'], { error: 'Read must be true or false' })
+        .transform((value) => value === 'true')
+        .optional(),
+    },
+    { error: 'The query must be a set of parameters' },
+  )
+  .pipe(ListBooksRequestSchema);
+
+export const BookPageSchema = z
+  .object({
+    items: z.array(BookSchema),
+    total: z.int().min(0),
+    offset: z.int().min(0),
+    limit: z.int().min(1),
+  })
+  .meta({ id: 'BookPage' });
+export type BookPage = z.output<typeof BookPageSchema>;

@@ -1,0 +1,17 @@
+/**
+ * Every NATS name the system uses. Wire names carry a version: a breaking change gets a
+ * new subject that runs beside the old one instead of changing this one.
+ */
+export const BooksSubjects = {
+  list: 'books.v1.list',
+  get: 'books.v1.get',
+  create: 'books.v1.create',
+  update: 'books.v1.update',
+  delete: 'books.v1.delete',
+  /** Answers when a replica is up and its database is reachable. */
+  ping: 'books.v1.ping',
+} as const;
+export type BooksSubject = (typeof BooksSubjects)[keyof typeof BooksSubjects];
+
+/** Replicas of the books-service share requests through this queue group. */
+export const BOOKS_QUEUE_GROUP = 'books-service';
