@@ -1,19 +1,42 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { REQUEST_ID_HEADER } from '@books/contracts';
+import { ConfigError } from '@books/server-kit';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config/gateway.config';
+import { setUpOpenApi } from './openapi/openapi';
+import { requestIdFor } from './request-id';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(`🚀 Application is running on: http://localhost:${port}/${globalPrefix}`);
+/** The contract's limit on request bodies; Fastify answers 413 past it. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+
+async function bootstrap(): Promise<void> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // `__proto__` and `constructor.prototype` keys in a JSON body are refused (400) while parsing.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false });
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  // Bodies are JSON or nothing: without Fastify's text/plain parser, anything else is a 415.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  setUpOpenApi(app);
+  const config = app.get(GatewayConfig);
+  await app.listen(config.PORT, config.HOST);
+  Logger.log(`Gateway listening on http://${config.HOST}:${config.PORT}/api`, 'Bootstrap');
 }
 
-bootstrap();
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -6,3 +6,4 @@ export * from './errors/field-errors';
 export * from './rpc/headers';
 export * from './rpc/reply';
 export * from './subjects';
+export * from './events/book-event.schema';

@@ -38,13 +38,15 @@ const year = z
   .int({ error: 'Year must be a whole number or null' })
   .min(BOOK_RULES.year.min, { error: `Year must be ${BOOK_RULES.year.min} or later` })
   .refine((y) => y <= maxBookYear(), { error: () => `Year must be ${maxBookYear()} or earlier` })
-  .nullable();
+  .nullable()
+  .meta({ description: 'Year of first publication, from -3000 to next year; null if unknown.' });
 
 const score = z
   .int({ error: 'Score must be a whole number from 0 to 10, or null' })
   .min(BOOK_RULES.score.min, { error: `Score must be at least ${BOOK_RULES.score.min}` })
   .max(BOOK_RULES.score.max, { error: `Score must be at most ${BOOK_RULES.score.max}` })
-  .nullable();
+  .nullable()
+  .meta({ description: 'A rating from 0 to 10; null means unrated.' });
 
 const read = z.boolean({ error: 'Read must be true or false' });
 
@@ -60,7 +62,7 @@ export const BookInputSchema = z
     },
     { error: 'The body must be a JSON object' },
   )
-  .meta({ id: 'BookInput', description: 'A book to create, or the full new state of a book (PUT).' });
+  .meta({ description: 'A book to create, or the full new state of a book (PUT).' });
 export type BookInput = z.output<typeof BookInputSchema>;
 
 /** Some of the editable fields, as PATCH takes them. */
@@ -76,7 +78,7 @@ export const BookPatchSchema = z
     { error: 'The body must be a JSON object' },
   )
   .refine((patch) => Object.keys(patch).length > 0, { error: 'Give at least one field to change' })
-  .meta({ id: 'BookPatch', description: 'The fields of a book to change (PATCH).' });
+  .meta({ description: 'The fields of a book to change (PATCH).' });
 export type BookPatch = z.output<typeof BookPatchSchema>;
 
 export const BookIdSchema = z.uuid({ error: 'Not a book id' });
@@ -92,8 +94,7 @@ export const BookSchema = z
     version: z.int().min(1).meta({ description: '1 on create, +1 on every change; also the ETag.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Book' });
+  });
 export type Book = z.output<typeof BookSchema>;
 
 export const EDITABLE_FIELDS = ['title', 'author', 'year', 'score', 'read'] as const satisfies readonly (keyof BookInput)[];

@@ -66,6 +66,5 @@ export const BookPageSchema = z
     total: z.int().min(0),
     offset: z.int().min(0),
     limit: z.int().min(1),
-  })
-  .meta({ id: 'BookPage' });
+  });
 export type BookPage = z.output<typeof BookPageSchema>;

@@ -1,0 +1,89 @@
+import type { Book, BookInput } from '@books/contracts';
+
+/** A book as stored in the `books` collection: the current state of each book. */
+export interface BookDocument {
+  _id: string;
+  title: string;
+  author: string;
+  year: number | null;
+  score: number | null;
+  read: boolean;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Case- and accent-folded copies of the text, for sorting and searching without collations. */
+  titleKey: string;
+  authorKey: string;
+}
+
+export type BookChangeType = 'created' | 'updated' | 'deleted';
+
+/**
+ * One committed change, in the `book_changes` collection, keyed `<bookId>:<version>`.
+ *
+ * Inserting it is the commit point of every write: the unique `_id` lets exactly one
+ * writer take each next version of a book (compare-and-set through a unique index, which
+ * MongoDB and FerretDB both enforce atomically), and the record is also the outbox entry
+ * from which the book-changed event is published.
+ */
+export interface BookChangeDocument {
+  _id: string;
+  bookId: string;
+  version: number;
+  type: BookChangeType;
+  /** Unique per change; also the JetStream message id, so re-publishing is de-duplicated. */
+  eventId: string;
+  occurredAt: Date;
+  /** The book after the change; null when it was deleted. */
+  book: BookDocument | null;
+  requestId?: string;
+  published: boolean;
+}
+
+/** Remembers which book a POST with an Idempotency-Key created, across replicas and restarts. */
+export interface IdempotencyRecord {
+  _id: string;
+  /** Hash of the normalised request body: a retry must send the same body. */
+  fingerprint: string;
+  bookId: string;
+  createdAt: Date;
+}
+
+export function changeId(bookId: string, version: number): string {
+  return `${bookId}:${version}`;
+}
+
+/** Folds case and accents so that "émile", "Emile" and "EMILE" sort and match together. */
+export function textKey(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export function toBookDocument(id: string, fields: BookInput, version: number, createdAt: Date, updatedAt: Date): BookDocument {
+  return {
+    _id: id,
+    title: fields.title,
+    author: fields.author,
+    year: fields.year,
+    score: fields.score,
+    read: fields.read,
+    version,
+    createdAt,
+    updatedAt,
+    titleKey: textKey(fields.title),
+    authorKey: textKey(fields.author),
+  };
+}
+
+export function toBook(doc: BookDocument): Book {
+  return {
+    id: doc._id,
+    title: doc.title,
+    author: doc.author,
+    year: doc.year,
+    score: doc.score,
+    read: doc.read,
+    version: doc.version,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,39 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { env, loadConfig } from '@books/server-kit';
+
+const schema = z.object({
+  NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
+  MONGODB_URL: env.url('mongodb://127.0.0.1:27017/books', /^mongodb(\+srv)?:\/\/.+/),
+  /** Port of the small HTTP server for health checks (and metrics). */
+  HTTP_PORT: env.port(3100),
+  /** How long a database operation may take before the request fails with 503. */
+  DB_TIMEOUT_MS: env.milliseconds(2_000),
+  /** Seed the sample books into an empty catalogue at start-up. */
+  SEED_BOOKS: env.boolean(true),
+  /** How long the event stream keeps events, so subscribers can replay that far back. */
+  EVENTS_MAX_AGE_HOURS: env.positiveInt(24 * 30),
+  /** Copies of the event stream in a NATS cluster (1 for a single server). */
+  EVENTS_REPLICAS: env.positiveInt(1),
+  /** How long a committed change may stay unpublished before the relay takes it over. */
+  OUTBOX_GRACE_MS: env.milliseconds(2_000),
+  /** How often the relay looks for such changes. */
+  OUTBOX_INTERVAL_MS: env.milliseconds(1_000),
+  /** Names this replica in logs and replies; defaults to host and pid. */
+  REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+});
+
+type Env = z.output<typeof schema>;
+
+/** The validated configuration; also its injection token: `constructor(config: BooksServiceConfig)`. */
+export abstract class BooksServiceConfig {}
+export interface BooksServiceConfig extends Env {
+  /** Taken from the path of MONGODB_URL (`/books` by default). */
+  readonly databaseName: string;
+}
+
+export function loadBooksServiceConfig(environment: NodeJS.ProcessEnv = process.env): BooksServiceConfig {
+  const config = loadConfig(schema, environment);
+  const databaseName = new URL(config.MONGODB_URL.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'books';
+  return { ...config, databaseName };
+}

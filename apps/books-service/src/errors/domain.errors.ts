@@ -1,0 +1,42 @@
+import { ErrorCode, type FieldError } from '@books/contracts';
+
+/** A failure the caller can act on; the filter turns it into a reply error code. */
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly errors?: FieldError[];
+}
+
+export class InvalidPayloadError extends DomainError {
+  readonly code = ErrorCode.ValidationFailed;
+  constructor(override readonly errors: FieldError[]) {
+    super('The request is not valid');
+  }
+}
+
+export class BookNotFoundError extends DomainError {
+  readonly code = ErrorCode.NotFound;
+  constructor(id: string) {
+    super(`There is no book with id ${id}`);
+  }
+}
+
+export class VersionMismatchError extends DomainError {
+  readonly code = ErrorCode.VersionMismatch;
+  constructor(id: string, expected: number, current: number) {
+    super(`Book ${id} is at version ${current}, not ${expected}: it was changed by someone else`);
+  }
+}
+
+export class ConcurrentChangeError extends DomainError {
+  readonly code = ErrorCode.Conflict;
+  constructor(id: string) {
+    super(`Book ${id} is being changed by other requests right now; try again`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = ErrorCode.IdempotencyKeyReused;
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body');
+  }
+}

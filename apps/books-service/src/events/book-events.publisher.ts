@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
+import { REQUEST_ID_HEADER, bookEventSubject, type BookEvent } from '@books/contracts';
+import { NatsConnectionManager } from '@books/nats-rpc';
+import { type BookChangeDocument, toBook } from '../books/book.document';
+import { BooksRepository } from '../books/books.repository';
+
+const PUBLISH_TIMEOUT_MS = 2_000;
+
+/** Where book events are born: committed changes become JetStream messages here. */
+@Injectable()
+export class BookEventsPublisher {
+  private readonly logger = new Logger(BookEventsPublisher.name);
+  private js?: JetStreamClient;
+
+  constructor(
+    private readonly nats: NatsConnectionManager,
+    private readonly repository: BooksRepository,
+  ) {}
+
+  /**
+   * Publishes the committed but unpublished changes of one book, oldest first, so that
+   * the stream holds each book's events in version order even when several replicas
+   * publish at once (a copy published twice is dropped by its message id). It never
+   * throws: the change is already committed, and the relay retries what is left.
+   */
+  async publishPending(bookId: string): Promise<void> {
+    try {
+      for (const change of await this.repository.findUnpublished(bookId)) {
+        await this.publish(change);
+      }
+    } catch (error) {
+      this.logger.warn(`Events of book ${bookId} left for the relay: ${(error as Error).message}`);
+    }
+  }
+
+  private async publish(change: BookChangeDocument): Promise<void> {
+    this.js ??= jetstream(this.nats.connection);
+    const event = toBookEvent(change);
+    const h = headers();
+    if (change.requestId) h.set(REQUEST_ID_HEADER, change.requestId);
+    await this.js.publish(bookEventSubject(event.type), JSON.stringify(event), {
+      msgID: change.eventId,
+      timeout: PUBLISH_TIMEOUT_MS,
+      headers: h,
+    });
+    await this.repository.markPublished(change);
+  }
+}
+
+export function toBookEvent(change: BookChangeDocument): BookEvent {
+  return {
+    eventId: change.eventId,
+    type: `book.${change.type}`,
+    bookId: change.bookId,
+    version: change.version,
+    occurredAt: change.occurredAt.toISOString(),
+    book: change.book ? toBook(change.book) : null,
+    ...(change.requestId ? { requestId: change.requestId } : {}),
+  };
+}

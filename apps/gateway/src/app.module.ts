@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { NatsModule } from '@books/nats-rpc';
+import { BooksModule } from './books/books.module';
+import { ConfigModule } from './config/config.module';
+import { GatewayConfig } from './config/gateway.config';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { ZodRequestPipe } from './errors/zod-request.pipe';
+import { HealthController } from './health/health.controller';
+
+@Module({
+  imports: [
+    ConfigModule,
+    NatsModule.forRootAsync({
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway' }),
+    }),
+    BooksModule,
+  ],
+  controllers: [HealthController],
+  providers: [
+    { provide: APP_PIPE, useClass: ZodRequestPipe },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+  ],
+})
+export class AppModule {}

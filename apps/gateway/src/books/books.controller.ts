@@ -1,0 +1,141 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotModifiedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Book, type BookPage, BooksSubjects } from '@books/contracts';
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { BookIdPipe } from './book-id.pipe';
+import { BooksClient } from './books.client';
+import { etagOf, expectedVersionFrom, idempotencyKeyFrom, matchesIfNoneMatch } from './conditional-requests';
+import { BookDto, BookInputDto, BookPageDto, BookPatchDto, ListBooksQueryDto } from './dto/book.dto';
+
+const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag from GET; the change applies only to that version (else 412).' };
+
+/** Where a REST call enters: HTTP in, validated, one books-service request out. */
+@ApiTags('books')
+@Controller('books')
+export class BooksController {
+  constructor(private readonly books: BooksClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List books, a page at a time' })
+  @ApiOkResponse({ type: BookPageDto })
+  @ApiProblemResponses(400)
+  list(@Query() query: ListBooksQueryDto, @Req() request: FastifyRequest): Promise<BookPage> {
+    return this.books.send(BooksSubjects.list, query, request.id);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one book' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiOkResponse({ type: BookDto, headers: { ETag: { description: 'The book version, quoted' } } })
+  @ApiNotModifiedResponse({ description: 'If-None-Match named the current version' })
+  @ApiProblemResponses(404)
+  async get(
+    @Param('id', BookIdPipe) id: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Book | undefined> {
+    const book = await this.books.send(BooksSubjects.get, { id }, request.id);
+    const etag = etagOf(book);
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (matchesIfNoneMatch(ifNoneMatch, etag)) {
+      reply.status(304);
+      return undefined;
+    }
+    return book;
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a book' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes retries safe: the same key and body return the same book and create nothing new.',
+  })
+  @ApiCreatedResponse({ type: BookDto, headers: { Location: { description: 'URL of the new book' }, ETag: { description: 'Its version' } } })
+  @ApiProblemResponses(400, 409, 413, 415)
+  async create(
+    @Body() book: BookInputDto,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Book> {
+    const idempotencyKey = idempotencyKeyFrom(idempotencyKeyHeader);
+    const created = await this.books.send(BooksSubjects.create, { book, idempotencyKey }, request.id);
+    reply.header('location', `/api/books/${created.id}`).header('etag', etagOf(created));
+    return created;
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace the editable fields of a book' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: BookDto })
+  @ApiProblemResponses(400, 404, 409, 412, 413, 415)
+  replace(
+    @Param('id', BookIdPipe) id: string,
+    @Body() book: BookInputDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Book> {
+    return this.update(id, book, ifMatch, request, reply);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change some fields of a book' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiOkResponse({ type: BookDto })
+  @ApiProblemResponses(400, 404, 409, 412, 413, 415)
+  patch(
+    @Param('id', BookIdPipe) id: string,
+    @Body() changes: BookPatchDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Book> {
+    return this.update(id, changes, ifMatch, request, reply);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a book' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(IF_MATCH)
+  @ApiNoContentResponse()
+  @ApiProblemResponses(400, 404, 412)
+  async remove(
+    @Param('id', BookIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const expectedVersion = expectedVersionFrom(ifMatch);
+    await this.books.send(BooksSubjects.delete, { id, expectedVersion }, request.id);
+  }
+
+  private async update(
+    id: string,
+    changes: BookPatchDto,
+    ifMatch: string | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<Book> {
+    const expectedVersion = expectedVersionFrom(ifMatch);
+    const book = await this.books.send(BooksSubjects.update, { id, changes, expectedVersion }, request.id);
+    reply.header('etag', etagOf(book));
+    return book;
+  }
+}

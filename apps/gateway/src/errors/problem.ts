@@ -1,0 +1,50 @@
+import type { FieldError } from '@books/contracts';
+
+/** RFC 9457 problem details, as every error response of the API carries them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  /** The request path the problem occurred on. */
+  instance?: string;
+  /** The X-Request-Id of the failed request, for finding it in the logs. */
+  requestId?: string;
+  /** For validation problems: what is wrong with which field. */
+  errors?: FieldError[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** The problem types of this API; docs/api.md describes each one. */
+export const ProblemTypes = {
+  validationFailed: { status: 400, slug: 'validation-failed', title: 'The request is not valid' },
+  malformedRequest: { status: 400, slug: 'malformed-request', title: 'The request could not be read' },
+  notFound: { status: 404, slug: 'not-found', title: 'Not found' },
+  methodNotAllowed: { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflicting change' },
+  idempotencyKeyReused: { status: 409, slug: 'idempotency-key-reused', title: 'Idempotency-Key reused with a different body' },
+  versionMismatch: { status: 412, slug: 'version-mismatch', title: 'The book was changed by someone else' },
+  payloadTooLarge: { status: 413, slug: 'payload-too-large', title: 'The request body is too large' },
+  unsupportedMediaType: { status: 415, slug: 'unsupported-media-type', title: 'The request body must be JSON' },
+  tooManyRequests: { status: 429, slug: 'too-many-requests', title: 'Too many requests' },
+  internal: { status: 500, slug: 'internal-error', title: 'Internal error' },
+  unavailable: { status: 503, slug: 'service-unavailable', title: 'The books service is unavailable' },
+  timeout: { status: 504, slug: 'gateway-timeout', title: 'The books service did not answer in time' },
+} as const satisfies Record<string, ProblemType>;
+
+export interface ProblemType {
+  status: number;
+  slug: string;
+  title: string;
+}
+
+export function problem(type: ProblemType, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: `urn:books-catalogue:problem:${type.slug}`,
+    title: type.title,
+    status: type.status,
+    detail,
+    ...(errors ? { errors } : {}),
+  };
+}

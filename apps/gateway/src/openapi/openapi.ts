@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+
+/** Serves the OpenAPI document at /api/openapi.json and interactive docs at /api/docs. */
+export function setUpOpenApi(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Books catalogue API')
+    .setDescription(
+      'Browse and edit the books catalogue. Errors are application/problem+json (RFC 9457). ' +
+        'Changes are also published as events; see GET /api/books/events and docs/events.md.',
+    )
+    .setVersion('1')
+    .build();
+  const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  document.components ??= {};
+  document.components.schemas ??= {};
+  document.components.schemas['Problem'] = {
+    type: 'object',
+    required: ['type', 'title', 'status', 'detail'],
+    properties: {
+      type: { type: 'string', format: 'uri', example: 'urn:books-catalogue:problem:validation-failed' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      instance: { type: 'string' },
+      requestId: { type: 'string' },
+      errors: {
+        type: 'array',
+        items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      },
+    },
+  };
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { BookIdSchema, BookSchema } from '../books/book.schema';
+
+/**
+ * The book-changed events: one per committed change, on a JetStream stream.
+ *
+ * Compatibility: fields are only ever added. A breaking change gets new subjects
+ * (`books.v2.events.*`) published beside these for as long as consumers need them.
+ */
+export const BOOK_EVENTS_STREAM = 'BOOKS_V1_EVENTS';
+
+export const BookEventSubjects = {
+  created: 'books.v1.events.created',
+  updated: 'books.v1.events.updated',
+  deleted: 'books.v1.events.deleted',
+} as const;
+/** Subscribe to this to receive every kind of book event. */
+export const BOOK_EVENTS_WILDCARD = 'books.v1.events.>';
+
+export const BOOK_EVENT_TYPES = ['book.created', 'book.updated', 'book.deleted'] as const;
+export type BookEventType = (typeof BOOK_EVENT_TYPES)[number];
+
+export const BookEventSchema = z
+  .object({
+    eventId: z.uuid().meta({ description: 'Unique per change; also the JetStream message id (Nats-Msg-Id).' }),
+    type: z.enum(BOOK_EVENT_TYPES),
+    bookId: BookIdSchema,
+    version: z.int().min(1).meta({ description: 'The version the change produced. Per book, events arrive in version order.' }),
+    occurredAt: z.iso.datetime().meta({ description: 'When the change was committed.' }),
+    book: BookSchema.nullable().meta({ description: 'The book after the change; null for book.deleted.' }),
+    requestId: z.string().optional().meta({ description: 'The X-Request-Id of the HTTP request that made the change.' }),
+  })
+  .meta({ id: 'BookEvent', title: 'Book event', description: 'One committed change to a book.' });
+export type BookEvent = z.output<typeof BookEventSchema>;
+
+export function bookEventSubject(type: BookEventType): string {
+  return BookEventSubjects[type.slice('book.'.length) as keyof typeof BookEventSubjects];
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { NATS_MODULE_OPTIONS } from './nats.module-definition';
+import type { NatsModuleOptions } from './nats.options';
+
+/**
+ * Owns the process's one NATS connection: RPC, replies and JetStream all share it.
+ * It waits for the first server and then reconnects forever, because a replica that
+ * gives up on NATS is useless; `connected` lets callers fail fast while it is away.
+ */
+@Injectable()
+export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(NatsConnectionManager.name);
+  private nc?: NatsConnection;
+  private isConnected = false;
+
+  constructor(@Inject(NATS_MODULE_OPTIONS) private readonly options: NatsModuleOptions) {}
+
+  /** Nest awaits this before anything handles a request, so `connection` is there from then on. */
+  async onModuleInit(): Promise<void> {
+    this.nc = await connect({
+      servers: this.options.servers.split(',').map((s) => s.trim()),
+      name: this.options.name,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 100,
+      pingInterval: 10_000,
+    });
+    this.isConnected = true;
+    this.logger.log(`Connected to NATS at ${this.nc.getServer()}`);
+    void this.watch(this.nc);
+  }
+
+  get connection(): NatsConnection {
+    if (!this.nc) throw new Error('NATS is not connected yet');
+    return this.nc;
+  }
+
+  /** False while the connection is down and the client is trying to get it back. */
+  get connected(): boolean {
+    return this.isConnected && !!this.nc && !this.nc.isClosed();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc || this.nc.isClosed()) return;
+    // drain() flushes what is buffered (replies, event publishes) before closing.
+    await this.nc.drain().catch((error: unknown) => this.logger.warn(`NATS drain failed: ${String(error)}`));
+  }
+
+  private async watch(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          this.isConnected = false;
+          this.logger.warn(`Lost NATS connection to ${status.server}`);
+          break;
+        case 'reconnect':
+          this.isConnected = true;
+          this.logger.log(`Reconnected to NATS at ${status.server}`);
+          break;
+        case 'error':
+          this.logger.error(`NATS error: ${status.error.message}`);
+          break;
+      }
+    }
+  }
+}

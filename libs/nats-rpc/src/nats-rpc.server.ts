@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { lastValueFrom } from 'rxjs';
+import { ErrorCode, type ReplyError, type RpcReply } from '@books/contracts';
+import { encodeJson } from './json.codec';
+import { NatsRpcContext } from './nats-rpc.context';
+
+export interface NatsRpcServerOptions {
+  /** Replicas in the same queue group share the requests: each one is handled once. */
+  queue: string;
+}
+
+/**
+ * A NestJS transport strategy for request/reply on core NATS, built on nats.js v3.
+ * Handlers keep the usual `@MessagePattern()` / `@Payload()` / `@Ctx()` model; what this
+ * adds over Nest's built-in NATS transport is a plain JSON envelope (`{data}` or
+ * `{error}`), queue groups, and a shutdown that drains: it stops taking requests, answers
+ * the ones already received, and only then lets the connection close.
+ */
+export class NatsRpcServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(NatsRpcServer.name);
+  private subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly connection: () => NatsConnection,
+    private readonly options: NatsRpcServerOptions,
+  ) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    try {
+      const nc = this.connection();
+      for (const [subject, handler] of this.messageHandlers) {
+        const queue = (handler.extras?.['queue'] as string | undefined) ?? this.options.queue;
+        this.subscriptions.push(
+          nc.subscribe(subject, { queue, callback: (error, msg) => (error ? this.logger.error(error) : this.track(this.handle(msg, handler))) }),
+        );
+      }
+      this.logger.log(`Answering ${this.messageHandlers.size} subjects in queue group "${this.options.queue}"`);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** How many requests are being handled right now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  on(): never {
+    throw new Error('NatsRpcServer has no events to listen to; use NatsConnectionManager');
+  }
+
+  unwrap<T>(): T {
+    return this.connection() as T;
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async handle(msg: Msg, handler: MessageHandler): Promise<void> {
+    const context = new NatsRpcContext([msg.subject, msg.headers]);
+    let reply: RpcReply<unknown>;
+    try {
+      const payload = decodePayload(msg);
+      const result = await handler(payload, context);
+      reply = { data: (await lastValueFrom(this.transformToObservable(result), { defaultValue: null })) ?? null };
+    } catch (error) {
+      reply = { error: toReplyError(error) };
+    }
+    if (msg.reply) msg.respond(encodeJson(reply));
+  }
+}
+
+class InvalidPayloadError {
+  readonly code = ErrorCode.ValidationFailed;
+  readonly message = 'The message payload is not valid JSON';
+}
+
+function decodePayload(msg: Msg): unknown {
+  try {
+    return msg.json();
+  } catch {
+    throw new InvalidPayloadError();
+  }
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Exception filters hand over plain objects; anything without a known code is our fault. */
+function toReplyError(error: unknown): ReplyError {
+  if (typeof error === 'object' && error !== null && 'code' in error && KNOWN_CODES.has(String(error.code))) {
+    const { code, message, errors } = error as ReplyError;
+    return errors ? { code, message, errors } : { code, message };
+  }
+  return { code: ErrorCode.Internal, message: 'The books-service failed to handle the request' };
+}

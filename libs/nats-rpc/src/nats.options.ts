@@ -1,0 +1,6 @@
+export interface NatsModuleOptions {
+  /** One or more server URLs, comma separated: `nats://127.0.0.1:4222`. */
+  servers: string;
+  /** Shown by the server in its connection list (`nats server report connections`). */
+  name: string;
+}
