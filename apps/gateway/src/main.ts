@@ -21,11 +21,12 @@ async function bootstrap(): Promise<void> {
     requestIdHeader: false,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false });
+  // bodyParser: false keeps Nest from adding form and multipart parsers: bodies are JSON.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false, bodyParser: false });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
-  // Bodies are JSON or nothing: without Fastify's text/plain parser, anything else is a 415.
+  // Without Fastify's text/plain parser too, any body that is not JSON gets a 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);

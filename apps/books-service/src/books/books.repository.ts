@@ -1,6 +1,7 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type Collection, type Filter, MongoServerError, type Sort } from 'mongodb';
 import { parseSortKey, type ListBooksRequest, type SortField } from '@books/contracts';
+import { retry } from '@books/server-kit';
 import { Database } from '../database/database';
 import {
   type BookChangeDocument,
@@ -25,6 +26,7 @@ const SORT_KEYS: Record<SortField, (keyof BookDocument)[]> = {
 /** All MongoDB I/O of the catalogue. Rules live in BooksService; this only reads and writes. */
 @Injectable()
 export class BooksRepository implements OnModuleInit {
+  private readonly logger = new Logger(BooksRepository.name);
   private readonly books: Collection<BookDocument>;
   private readonly changes: Collection<BookChangeDocument>;
   private readonly idempotency: Collection<IdempotencyRecord>;
@@ -35,14 +37,19 @@ export class BooksRepository implements OnModuleInit {
     this.idempotency = database.collection('idempotency_keys');
   }
 
-  /** createIndexes is idempotent, so every replica can run it at every start. */
+  /**
+   * Creating an index that exists is a no-op, so every replica does it at every start.
+   * One index per command: FerretDB 1.24 drops the connection when a multi-index
+   * createIndexes names indexes that already exist.
+   */
   async onModuleInit(): Promise<void> {
-    await this.books.createIndexes(
-      Object.entries(SORT_KEYS).map(([field, keys]) => ({
-        name: `sort_${field}`,
-        key: Object.fromEntries([...keys, '_id'].map((key) => [key, 1])),
-      })),
-    );
+    await retry('Creating indexes', () => this.createIndexes(), { logger: this.logger, attempts: 10 });
+  }
+
+  private async createIndexes(): Promise<void> {
+    for (const [field, keys] of Object.entries(SORT_KEYS)) {
+      await this.books.createIndex(Object.fromEntries([...keys, '_id'].map((key) => [key, 1])), { name: `sort_${field}` });
+    }
     await this.books.createIndex({ read: 1 }, { name: 'read' });
     await this.changes.createIndex({ published: 1, bookId: 1, version: 1 }, { name: 'unpublished_by_book' });
     await this.idempotency.createIndex({ createdAt: 1 }, { name: 'created_at' });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type Collection, type Db, type Document, MongoClient } from 'mongodb';
+import { retry } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
 
 /**
@@ -32,18 +33,8 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.connect();
-        await this.ping();
-        this.logger.log(`Connected to database "${this.db.databaseName}"`);
-        return;
-      } catch (error) {
-        const wait = Math.min(250 * attempt, 2_000);
-        this.logger.warn(`Database not reachable (${(error as Error).message}); retrying in ${wait} ms`);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
+    await retry('Connecting to the database', () => this.client.connect().then(() => this.ping()), { logger: this.logger });
+    this.logger.log(`Connected to database "${this.db.databaseName}"`);
   }
 
   async onApplicationShutdown(): Promise<void> {

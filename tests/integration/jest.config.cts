@@ -1,0 +1,13 @@
+/** Integration tier: real NATS, real FerretDB, the apps' production builds as processes. */
+module.exports = {
+  displayName: 'integration',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+  testTimeout: 60_000,
+  // Each suite starts its own servers; two at a time is what two cores can carry.
+  maxWorkers: 2,
+};

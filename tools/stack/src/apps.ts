@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ManagedProcess } from './process';
+import { freePort } from './ports';
+import { httpOk } from './wait';
+import { WORKSPACE_ROOT } from './workspace';
+
+export interface AppEnvironment {
+  natsUrl: string;
+  logDir: string;
+  env?: Record<string, string | undefined>;
+  echo?: boolean;
+}
+
+export interface HttpApp {
+  url: string;
+  port: number;
+  process: ManagedProcess;
+}
+
+function builtEntry(app: string): string {
+  const entry = join(WORKSPACE_ROOT, 'dist', 'apps', app, 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build it first (npx nx build ${app})`);
+  return entry;
+}
+
+/** One books-service replica, from its production build. */
+export async function startBooksService(
+  options: AppEnvironment & { mongoUrl: string; name: string },
+): Promise<HttpApp> {
+  const port = await freePort();
+  const process = new ManagedProcess({
+    name: options.name,
+    command: globalThis.process.execPath,
+    args: ['--enable-source-maps', builtEntry('books-service')],
+    env: {
+      NODE_ENV: 'production',
+      NATS_URL: options.natsUrl,
+      MONGODB_URL: options.mongoUrl,
+      HTTP_PORT: String(port),
+      REPLICA_ID: options.name,
+      ...options.env,
+    },
+    logFile: join(options.logDir, `${options.name}.log`),
+    echo: options.echo,
+    ready: () => httpOk(`http://127.0.0.1:${port}/health/ready`),
+  });
+  await process.start();
+  return { url: `http://127.0.0.1:${port}`, port, process };
+}
+
+/** The HTTP gateway, from its production build. */
+export async function startGateway(options: AppEnvironment & { port?: number }): Promise<HttpApp> {
+  const port = options.port ?? (await freePort());
+  const process = new ManagedProcess({
+    name: 'gateway',
+    command: globalThis.process.execPath,
+    args: ['--enable-source-maps', builtEntry('gateway')],
+    env: { NODE_ENV: 'production', NATS_URL: options.natsUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
+    logFile: join(options.logDir, 'gateway.log'),
+    echo: options.echo,
+    ready: () => httpOk(`http://127.0.0.1:${port}/api/health/live`),
+  });
+  await process.start();
+  return { url: `http://127.0.0.1:${port}`, port, process };
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type HttpApp, startBooksService, startGateway } from './apps';
+import { type MongoServer, startFerretDb } from './ferretdb';
+import { type NatsServer, startNats } from './nats';
+import { ARTIFACTS_DIR } from './workspace';
+import { httpOk, waitFor } from './wait';
+
+export interface TopologyOptions {
+  /** Names the log folder: artifacts/logs/<name>. */
+  name: string;
+  /** books-service replicas to start (default 2). */
+  replicas?: number;
+  /** Use this NATS instead of starting one. */
+  natsUrl?: string;
+  /** Use this MongoDB (without database name) instead of starting FerretDB. */
+  mongoUrl?: string;
+  databaseName?: string;
+  serviceEnv?: Record<string, string | undefined>;
+  gatewayEnv?: Record<string, string | undefined>;
+  gatewayPort?: number;
+  /** Copy app output to this process's stdout. */
+  echo?: boolean;
+}
+
+/**
+ * The whole back end as local processes: NATS, FerretDB, N books-service replicas and the
+ * gateway, each started after what it needs is ready. Tests, `npm start` and the
+ * benchmarks all use it, so they run the same wiring.
+ */
+export class Topology {
+  readonly services: HttpApp[] = [];
+  nats?: NatsServer;
+  mongo?: MongoServer;
+  gateway!: HttpApp;
+  natsUrl!: string;
+  mongoUrl!: string;
+  readonly logDir: string;
+  private readonly dataDir: string;
+
+  constructor(private readonly options: TopologyOptions) {
+    this.logDir = join(ARTIFACTS_DIR, 'logs', options.name);
+    rmSync(this.logDir, { recursive: true, force: true });
+    this.dataDir = mkdtempSync(join(tmpdir(), `books-${options.name.replace(/\W+/g, '-')}-`));
+  }
+
+  static async start(options: TopologyOptions): Promise<Topology> {
+    const topology = new Topology(options);
+    try {
+      await topology.startAll();
+    } catch (error) {
+      await topology.stop();
+      throw error;
+    }
+    return topology;
+  }
+
+  get baseUrl(): string {
+    return `${this.gateway.url}/api`;
+  }
+
+  private async startAll(): Promise<void> {
+    const [nats, mongo] = await Promise.all([
+      this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir),
+      this.options.mongoUrl ? undefined : startFerretDb(join(this.dataDir, 'ferretdb'), this.logDir),
+    ]);
+    this.nats = nats;
+    this.mongo = mongo;
+    this.natsUrl = this.options.natsUrl ?? (nats as NatsServer).url;
+    this.mongoUrl = `${this.options.mongoUrl ?? (mongo as MongoServer).url}/${this.options.databaseName ?? 'books'}`;
+    await Promise.all(Array.from({ length: this.options.replicas ?? 2 }, (_, i) => this.addReplica(i + 1)));
+    this.gateway = await startGateway({
+      natsUrl: this.natsUrl,
+      logDir: this.logDir,
+      env: this.options.gatewayEnv,
+      echo: this.options.echo,
+      port: this.options.gatewayPort,
+    });
+    await waitFor('the gateway to reach a books-service replica', () => httpOk(`${this.baseUrl}/health/ready`));
+  }
+
+  /** Starts one more books-service replica (`books-service-<n>`). */
+  async addReplica(n = this.services.length + 1): Promise<HttpApp> {
+    const service = await startBooksService({
+      name: `books-service-${n}`,
+      natsUrl: this.natsUrl,
+      mongoUrl: this.mongoUrl,
+      logDir: this.logDir,
+      env: this.options.serviceEnv,
+      echo: this.options.echo,
+    });
+    this.services.push(service);
+    return service;
+  }
+
+  /** Stops everything, front to back, and deletes the data (logs stay in artifacts/). */
+  async stop(): Promise<void> {
+    await this.gateway?.process.stop();
+    await Promise.all(this.services.map((service) => service.process.stop()));
+    await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop()]);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
