@@ -3,6 +3,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NATS_MODULE_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
 
+const DRAIN_TIMEOUT_MS = 5_000;
+
 /**
  * Owns the process's one NATS connection: RPC, replies and JetStream all share it.
  * It waits for the first server and then reconnects forever, because a replica that
@@ -43,9 +45,20 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.nc || this.nc.isClosed()) return;
-    // drain() flushes what is buffered (replies, event publishes) before closing.
-    await this.nc.drain().catch((error: unknown) => this.logger.warn(`NATS drain failed: ${String(error)}`));
+    const nc = this.nc;
+    if (!nc || nc.isClosed()) return;
+    // drain() flushes what is buffered (replies, event publishes) before closing; it cannot
+    // while the server is away, and shutdown must not wait for a server that may not return.
+    if (this.connected) {
+      const drained = nc.drain().then(
+        () => true,
+        () => false,
+      );
+      const timedOut = new Promise<boolean>((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS, false).unref());
+      if (await Promise.race([drained, timedOut])) return;
+      this.logger.warn('NATS drain did not finish; closing');
+    }
+    await nc.close();
   }
 
   private async watch(nc: NatsConnection): Promise<void> {

@@ -11,6 +11,20 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }
 
+/**
+ * Makes a configuration class from an environment schema: `new Config()` reads and checks
+ * process.env, and the class doubles as the Nest injection token.
+ *
+ *   export class GatewayConfig extends ConfigFrom(schema) {}
+ */
+export function ConfigFrom<S extends z.ZodObject>(schema: S) {
+  return class {
+    constructor(environment: NodeJS.ProcessEnv = process.env) {
+      Object.assign(this, loadConfig(schema, environment));
+    }
+  } as new (environment?: NodeJS.ProcessEnv) => Readonly<z.output<S>>;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

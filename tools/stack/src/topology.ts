@@ -22,6 +22,8 @@ export interface TopologyOptions {
   gatewayPort?: number;
   /** Copy app output to this process's stdout. */
   echo?: boolean;
+  /** Keep server data here, across runs; by default a temporary folder deleted on stop. */
+  dataDir?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class Topology {
   constructor(private readonly options: TopologyOptions) {
     this.logDir = join(ARTIFACTS_DIR, 'logs', options.name);
     rmSync(this.logDir, { recursive: true, force: true });
-    this.dataDir = mkdtempSync(join(tmpdir(), `books-${options.name.replace(/\W+/g, '-')}-`));
+    this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `books-${options.name.replace(/\W+/g, '-')}-`));
   }
 
   static async start(options: TopologyOptions): Promise<Topology> {
@@ -99,6 +101,6 @@ export class Topology {
     await this.gateway?.process.stop();
     await Promise.all(this.services.map((service) => service.process.stop()));
     await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop()]);
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!this.options.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

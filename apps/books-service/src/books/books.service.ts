@@ -82,31 +82,30 @@ export class BooksService {
   }
 
   async update(id: string, changes: BookPatch, expectedVersion: number | undefined, context: WriteContext = {}): Promise<Book> {
-    return this.write(id, expectedVersion, context, (current, now) => {
+    const { before, change } = await this.write(id, expectedVersion, (current, now) => {
       const fields = { ...pickEditable(current), ...changes };
       if (EDITABLE_FIELDS.every((field) => fields[field] === current[field])) return null;
       return newChange('updated', id, toBookDocument(id, fields, current.version + 1, current.createdAt, now), context);
-    }).then((doc) => toBook(doc));
+    });
+    return toBook(change?.book ?? before);
   }
 
   async delete(id: string, expectedVersion: number | undefined, context: WriteContext = {}): Promise<{ id: string; version: number }> {
-    const doc = await this.write(id, expectedVersion, context, (current, now) =>
+    const { before } = await this.write(id, expectedVersion, (current, now) =>
       newChange('deleted', id, null, context, current.version + 1, now),
     );
-    return { id, version: doc.version };
+    return { id, version: before.version + 1 };
   }
 
   /**
    * Steps 1-4 for a change to an existing book. `decide` builds the change from the current
    * state, or returns null when the request changes nothing (no new version, no event).
-   * Returns the book as it is after the write (for a delete: as it was before it).
    */
   private async write(
     id: string,
     expectedVersion: number | undefined,
-    context: WriteContext,
     decide: (current: BookDocument, now: Date) => BookChangeDocument | null,
-  ): Promise<BookDocument> {
+  ): Promise<{ before: BookDocument; change: BookChangeDocument | null }> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.repository.findById(id);
       if (!current) throw new BookNotFoundError(id);
@@ -114,10 +113,10 @@ export class BooksService {
         throw new VersionMismatchError(id, expectedVersion, current.version);
       }
       const change = decide(current, new Date());
-      if (!change) return current;
+      if (!change) return { before: current, change: null };
       if (await this.repository.recordChange(change)) {
         await this.complete(change);
-        return change.book ?? current;
+        return { before: current, change };
       }
       // Someone else took version + 1 between our read and our commit.
       if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, current.version + 1);

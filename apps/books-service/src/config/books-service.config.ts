@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { env, loadConfig } from '@books/server-kit';
+import { ConfigFrom, env } from '@books/server-kit';
 
 const schema = z.object({
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
@@ -23,17 +23,10 @@ const schema = z.object({
   REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
 });
 
-type Env = z.output<typeof schema>;
-
-/** The validated configuration; also its injection token: `constructor(config: BooksServiceConfig)`. */
-export abstract class BooksServiceConfig {}
-export interface BooksServiceConfig extends Env {
-  /** Taken from the path of MONGODB_URL (`/books` by default). */
-  readonly databaseName: string;
-}
-
-export function loadBooksServiceConfig(environment: NodeJS.ProcessEnv = process.env): BooksServiceConfig {
-  const config = loadConfig(schema, environment);
-  const databaseName = new URL(config.MONGODB_URL.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'books';
-  return { ...config, databaseName };
+/** The books-service's validated configuration; inject it as `config: BooksServiceConfig`. */
+export class BooksServiceConfig extends ConfigFrom(schema) {
+  /** The database named in the path of MONGODB_URL (`/books` by default). */
+  get databaseName(): string {
+    return new URL(this.MONGODB_URL.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'books';
+  }
 }

@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { BooksServiceConfig, loadBooksServiceConfig } from './books-service.config';
+import { BooksServiceConfig } from './books-service.config';
 
 @Global()
 @Module({
-  providers: [{ provide: BooksServiceConfig, useFactory: () => loadBooksServiceConfig() }],
+  providers: [{ provide: BooksServiceConfig, useFactory: () => new BooksServiceConfig() }],
   exports: [BooksServiceConfig],
 })
 export class ConfigModule {}

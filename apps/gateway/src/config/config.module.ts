@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { GatewayConfig, loadGatewayConfig } from './gateway.config';
+import { GatewayConfig } from './gateway.config';
 
 @Global()
 @Module({
-  providers: [{ provide: GatewayConfig, useFactory: () => loadGatewayConfig() }],
+  providers: [{ provide: GatewayConfig, useFactory: () => new GatewayConfig() }],
   exports: [GatewayConfig],
 })
 export class ConfigModule {}

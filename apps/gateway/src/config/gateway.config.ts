@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, loadConfig } from '@books/server-kit';
+import { ConfigFrom, env } from '@books/server-kit';
 
 const schema = z.object({
   PORT: env.port(3000),
@@ -9,12 +9,5 @@ const schema = z.object({
   NATS_REQUEST_TIMEOUT_MS: env.milliseconds(3_000),
 });
 
-type Env = z.output<typeof schema>;
-
-/** The validated configuration; also its injection token: `constructor(config: GatewayConfig)`. */
-export abstract class GatewayConfig {}
-export interface GatewayConfig extends Env {}
-
-export function loadGatewayConfig(environment: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return loadConfig(schema, environment);
-}
+/** The gateway's validated configuration; inject it as `config: GatewayConfig`. */
+export class GatewayConfig extends ConfigFrom(schema) {}

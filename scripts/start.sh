@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the whole catalogue locally, in the foreground, without Docker (see README).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh >/dev/null
+source scripts/env.sh
+exec tsx tools/stack/src/cli/start.ts

@@ -1,0 +1,75 @@
+import { Topology } from '@books/stack';
+import { apiClient } from './support/http';
+
+/** Races across two books-service replicas sharing one queue group. */
+let topology: Topology;
+const api = apiClient(() => topology.baseUrl);
+
+beforeAll(async () => {
+  topology = await Topology.start({ name: 'concurrency', replicas: 2 });
+});
+afterAll(() => topology?.stop());
+
+async function createBook(title: string) {
+  const { status, body } = await api('/books', { method: 'POST', json: { title, author: 'Race Tester' } });
+  expect(status).toBe(201);
+  return body;
+}
+
+it('shares requests between the replicas', async () => {
+  const replicas = new Set<string>();
+  for (let i = 0; i < 40 && replicas.size < 2; i++) replicas.add((await api('/health/ready')).body.replica);
+  expect([...replicas].sort()).toEqual(['books-service-1', 'books-service-2']);
+});
+
+it('lets exactly one of several writers with the same If-Match win, every time', async () => {
+  const book = await createBook('Contested');
+  for (let round = 0; round < 8; round++) {
+    const version = round + 1;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, writer) =>
+        api(`/books/${book.id}`, { method: 'PATCH', json: { title: `round ${round} writer ${writer}` }, headers: { 'if-match': `"${version}"` } }),
+      ),
+    );
+    const winners = results.filter((result) => result.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((result) => result.status === 412)).toHaveLength(7);
+    const stored = await api(`/books/${book.id}`);
+    expect(stored.body.version).toBe(version + 1);
+    expect(stored.body.title).toBe(winners[0].body.title);
+  }
+});
+
+it('applies concurrent unconditional changes one after another, losing none', async () => {
+  const book = await createBook('Counter');
+  const results = await Promise.all(
+    Array.from({ length: 6 }, (_, i) => api(`/books/${book.id}`, { method: 'PATCH', json: { title: `change ${i}` } })),
+  );
+  const applied = results.filter((result) => result.status === 200);
+  // Under heavy contention a writer may give up with 409 (safe to retry); none may be lost.
+  expect(results.every((result) => result.status === 200 || result.status === 409)).toBe(true);
+  const versions = applied.map((result) => result.body.version).sort((a, b) => a - b);
+  expect(versions).toEqual(Array.from({ length: applied.length }, (_, i) => i + 2));
+  expect((await api(`/books/${book.id}`)).body.version).toBe(applied.length + 1);
+});
+
+it('creates one book for concurrent retries with the same Idempotency-Key', async () => {
+  const before = (await api('/books?q=Retried%20Creation')).body.total;
+  const key = `concurrent-${Date.now()}`;
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      api('/books', { method: 'POST', json: { title: 'Retried Creation', author: 'Impatient Client' }, headers: { 'idempotency-key': key } }),
+    ),
+  );
+  const created = results.filter((result) => result.status === 201);
+  expect(results.every((result) => result.status === 201 || result.status === 409)).toBe(true);
+  expect(created.length).toBeGreaterThan(0);
+  expect(new Set(created.map((result) => result.body.id)).size).toBe(1);
+  expect((await api('/books?q=Retried%20Creation')).body.total).toBe(before + 1);
+});
+
+it('creates every book of a concurrent burst without keys', async () => {
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => createBook(`Burst ${i}`)));
+  expect(new Set(results.map((book) => book.id)).size).toBe(20);
+  expect((await api('/books?q=Burst&limit=100')).body.total).toBe(20);
+});

@@ -1,0 +1,77 @@
+import { Topology } from '@books/stack';
+import { apiClient } from './support/http';
+
+/**
+ * The failure paths a client can see: no replica (503), a replica that hangs (504), the
+ * database down (503), and recovery from each, with short deadlines so failures are fast.
+ */
+let topology: Topology;
+const api = apiClient(() => topology.baseUrl);
+const PROBLEM = 'application/problem+json; charset=utf-8';
+
+beforeAll(async () => {
+  topology = await Topology.start({
+    name: 'failures',
+    replicas: 1,
+    gatewayEnv: { NATS_REQUEST_TIMEOUT_MS: '1000' },
+    serviceEnv: { DB_TIMEOUT_MS: '500' },
+  });
+});
+afterAll(() => topology?.stop());
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+it('answers 504 when the only replica hangs, and recovers when it resumes', async () => {
+  const replica = topology.services[0].process;
+  replica.pause();
+  try {
+    const [response, elapsed] = await timed(() => api('/books?limit=1'));
+    expect(response.status).toBe(504);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect(response.body.type).toContain('gateway-timeout');
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(3_000);
+  } finally {
+    replica.resume();
+  }
+  expect((await api('/books?limit=1')).status).toBe(200);
+});
+
+it('answers 503 at once when no replica runs, and is not ready', async () => {
+  const replica = topology.services[0].process;
+  await replica.stop();
+  const [response, elapsed] = await timed(() => api('/books?limit=1'));
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBe('1');
+  expect(response.body.type).toContain('service-unavailable');
+  expect(elapsed).toBeLessThan(500);
+  expect((await api('/health/ready')).status).toBe(503);
+  expect((await api('/health/live')).status).toBe(200);
+  await replica.start();
+  expect((await api('/books?limit=1')).status).toBe(200);
+});
+
+it('answers 503 while the database is down, and recovers when it is back', async () => {
+  const book = (await api('/books', { method: 'POST', json: { title: 'Before the outage', author: 'x' } })).body;
+  const database = topology.mongo!.process;
+  await database.stop();
+  try {
+    for (const request of [api('/books?limit=1'), api(`/books/${book.id}`), api('/books', { method: 'POST', json: { title: 'During', author: 'x' } })]) {
+      const [response, elapsed] = await timed(() => request);
+      expect(response.status).toBe(503);
+      expect(response.body.detail).toMatch(/database/i);
+      expect(elapsed).toBeLessThan(2_000);
+    }
+    expect((await api('/health/ready')).status).toBe(503);
+  } finally {
+    await database.start();
+  }
+  const recovered = await api(`/books/${book.id}`);
+  expect(recovered.status).toBe(200);
+  expect((await api('/books?q=During')).body.total).toBe(0);
+  expect((await api('/health/ready')).status).toBe(200);
+});

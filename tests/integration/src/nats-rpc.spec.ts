@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Controller, type INestMicroservice } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { ErrorCode } from '@books/contracts';
+import { ARTIFACTS_DIR, type NatsServer, startNats, waitFor } from '@books/stack';
+import {
+  NatsConnectionManager,
+  NatsModule,
+  NatsRpcClient,
+  NatsRpcContext,
+  NatsRpcServer,
+  RpcDisconnectedError,
+  RpcNoRespondersError,
+  RpcReplyError,
+  RpcTimeoutError,
+} from '@books/nats-rpc';
+
+/** The transport against a real nats-server: what a handler sees and what a caller gets. */
+@Controller()
+class TestController {
+  static replica = '';
+  static echoes = 0;
+  private static releaseSlow?: () => void;
+  private static slowStarted = Promise.withResolvers<void>();
+
+  @MessagePattern('test.echo')
+  echo(@Payload() payload: unknown, @Ctx() context: NatsRpcContext) {
+    TestController.echoes++;
+    return { payload, requestId: context.getRequestId(), replica: TestController.replica };
+  }
+
+  @MessagePattern('test.refuse')
+  refuse(): never {
+    throw new RpcException({ code: ErrorCode.NotFound, message: 'No such thing' });
+  }
+
+  @MessagePattern('test.crash')
+  crash(): never {
+    throw new Error('secret internals');
+  }
+
+  @MessagePattern('test.slow')
+  slow(): Promise<string> {
+    TestController.slowStarted.resolve();
+    return new Promise((resolve) => (TestController.releaseSlow = () => resolve('finished')));
+  }
+
+  static async handlingSlow(): Promise<void> {
+    await TestController.slowStarted.promise;
+    TestController.slowStarted = Promise.withResolvers<void>();
+  }
+
+  static release(): void {
+    TestController.releaseSlow?.();
+  }
+}
+
+let nats: NatsServer;
+let dir: string;
+const apps: INestMicroservice[] = [];
+
+async function startReplica(name: string): Promise<INestMicroservice> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [NatsModule.forRoot({ servers: nats.url, name })],
+    controllers: [TestController],
+  }).compile();
+  const app = moduleRef.createNestMicroservice({
+    strategy: new NatsRpcServer(() => moduleRef.get(NatsConnectionManager).connection, { queue: 'test' }),
+    logger: false,
+  });
+  TestController.replica = name;
+  await app.listen();
+  apps.push(app);
+  return app;
+}
+
+let client: NatsRpcClient;
+let clientApp: { close(): Promise<void> };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'nats-rpc-'));
+  nats = await startNats(dir, join(ARTIFACTS_DIR, 'logs', 'nats-rpc'));
+  const moduleRef = await Test.createTestingModule({ imports: [NatsModule.forRoot({ servers: nats.url, name: 'client' })] }).compile();
+  clientApp = await moduleRef.init();
+  client = moduleRef.get(NatsRpcClient);
+});
+
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  await clientApp?.close();
+  await nats?.process.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('with a replica answering', () => {
+  beforeAll(() => startReplica('replica-a'));
+
+  it('returns the handler result and passes the request id header', async () => {
+    const reply = await client.request('test.echo', { hello: 'world' }, { timeoutMs: 2_000, requestId: 'req-1' });
+    expect(reply).toEqual({ payload: { hello: 'world' }, requestId: 'req-1', replica: 'replica-a' });
+  });
+
+  it('hands over the error code a handler chose', async () => {
+    const error = await client.request('test.refuse', {}, { timeoutMs: 2_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RpcReplyError);
+    expect((error as RpcReplyError).reply).toEqual({ code: ErrorCode.NotFound, message: 'No such thing' });
+  });
+
+  it('turns an unexpected exception into INTERNAL without its message', async () => {
+    const error = (await client.request('test.crash', {}, { timeoutMs: 2_000 }).catch((e: unknown) => e)) as RpcReplyError;
+    expect(error.reply.code).toBe(ErrorCode.Internal);
+    expect(error.reply.message).not.toContain('secret');
+  });
+
+  it('fails fast with no responders on a subject nobody serves', async () => {
+    const start = Date.now();
+    await expect(client.request('test.nobody', {}, { timeoutMs: 5_000 })).rejects.toBeInstanceOf(RpcNoRespondersError);
+    expect(Date.now() - start).toBeLessThan(1_000);
+  });
+
+  it('times out when the handler takes longer than the deadline', async () => {
+    await expect(client.request('test.slow', {}, { timeoutMs: 200 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    await TestController.handlingSlow();
+    TestController.release();
+  });
+});
+
+describe('with two replicas in one queue group', () => {
+  it('has each request handled once, not once per replica', async () => {
+    await startReplica('replica-b');
+    TestController.echoes = 0;
+    await Promise.all(Array.from({ length: 40 }, () => client.request('test.echo', {}, { timeoutMs: 2_000 })));
+    expect(TestController.echoes).toBe(40);
+  });
+});
+
+describe('shutdown', () => {
+  it('stops taking requests at once but answers the ones in flight before it closes', async () => {
+    for (const app of apps.splice(0)) await app.close();
+    const app = await startReplica('replica-draining');
+    apps.splice(apps.indexOf(app), 1);
+    const pending = client.request('test.slow', {}, { timeoutMs: 5_000 });
+    await TestController.handlingSlow();
+    const closing = app.close();
+    await waitFor('the closing replica to stop taking requests', async () =>
+      (await client.request('test.echo', {}, { timeoutMs: 1_000 }).catch((error: unknown) => error)) instanceof RpcNoRespondersError,
+    );
+    TestController.release();
+    await expect(pending).resolves.toBe('finished');
+    await closing;
+  });
+
+  it('refuses at once while the client has no connection', async () => {
+    await nats.process.stop();
+    const manager = (client as unknown as { nats: NatsConnectionManager }).nats;
+    await waitFor('the client to notice', () => !manager.connected);
+    await expect(client.request('test.echo', {}, { timeoutMs: 5_000 })).rejects.toBeInstanceOf(RpcDisconnectedError);
+  });
+});
