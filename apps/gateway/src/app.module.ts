@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { NatsModule } from '@books/nats-rpc';
 import { BooksModule } from './books/books.module';
+import { EventsModule } from './events/events.module';
 import { ConfigModule } from './config/config.module';
 import { GatewayConfig } from './config/gateway.config';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
@@ -16,6 +17,7 @@ import { HealthController } from './health/health.controller';
       useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway' }),
     }),
     BooksModule,
+    EventsModule,
   ],
   controllers: [HealthController],
   providers: [

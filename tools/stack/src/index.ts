@@ -6,3 +6,4 @@ export * from './process';
 export * from './topology';
 export * from './wait';
 export * from './workspace';
+export * from './tcp-proxy';

@@ -79,14 +79,17 @@ export class Topology {
       echo: this.options.echo,
       port: this.options.gatewayPort,
     });
-    await waitFor('the gateway to reach a books-service replica', () => httpOk(`${this.baseUrl}/health/ready`));
+    await waitFor('the gateway to reach a books-service replica', () => httpOk(`${this.baseUrl}/health/ready`)).catch((error: Error) => {
+      const tails = [this.gateway, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
+      throw new Error(`${error.message}\n${tails.join('\n')}`);
+    });
   }
 
-  /** Starts one more books-service replica (`books-service-<n>`). */
-  async addReplica(n = this.services.length + 1): Promise<HttpApp> {
+  /** Starts one more books-service replica (`books-service-<n>`), optionally on another NATS URL. */
+  async addReplica(n = this.services.length + 1, natsUrl = this.natsUrl): Promise<HttpApp> {
     const service = await startBooksService({
       name: `books-service-${n}`,
-      natsUrl: this.natsUrl,
+      natsUrl,
       mongoUrl: this.mongoUrl,
       logDir: this.logDir,
       env: this.options.serviceEnv,

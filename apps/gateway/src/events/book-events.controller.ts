@@ -1,0 +1,71 @@
+import { type BeforeApplicationShutdown, Controller, Get, Headers, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { REQUEST_ID_HEADER } from '@books/contracts';
+import { GatewayConfig } from '../config/gateway.config';
+import { BookEventsFeed, type SequencedEvent } from './book-events.feed';
+
+/** Past this much unsent output a client is too slow; it reconnects and catches up. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+/** Relays book events to browsers as Server-Sent Events. */
+@ApiTags('books')
+@Controller('books')
+export class BookEventsController implements BeforeApplicationShutdown {
+  private readonly open = new Set<ServerResponse>();
+
+  constructor(
+    private readonly feed: BookEventsFeed,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({
+    summary: 'Follow book changes (Server-Sent Events)',
+    description:
+      'Each message has the stream sequence as `id`, the event type (`book.created`, `book.updated`, `book.deleted`) as ' +
+      '`event`, and a BookEvent as JSON `data`. Reconnecting with `Last-Event-ID` delivers every event missed, once.',
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this sequence (browsers send it on reconnect).' })
+  @ApiOkResponse({ description: 'An endless text/event-stream', content: { 'text/event-stream': {} } })
+  follow(@Headers('last-event-id') lastEventId: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    const after = /^\d{1,15}$/.test(lastEventId ?? '') ? Number(lastEventId) : undefined;
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Nginx must pass events through as they come, not buffer them.
+      'x-accel-buffering': 'no',
+      [REQUEST_ID_HEADER]: request.id,
+    });
+    response.write(`retry: 2000\n\n`);
+    this.open.add(response);
+
+    const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.config.SSE_HEARTBEAT_MS);
+    const subscription = this.feed.events(after).subscribe({
+      next: (item) => {
+        response.write(frame(item));
+        if (response.writableLength > MAX_BUFFERED_BYTES) response.destroy();
+      },
+      error: () => response.end(),
+      complete: () => response.end(),
+    });
+    response.on('close', () => {
+      clearInterval(heartbeat);
+      subscription.unsubscribe();
+      this.open.delete(response);
+    });
+  }
+
+  /** Streams never end by themselves; end them so the server can close (clients reconnect elsewhere). */
+  beforeApplicationShutdown(): void {
+    for (const response of this.open) response.end();
+  }
+}
+
+function frame({ seq, event }: SequencedEvent): string {
+  return `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { MongoClient } from 'mongodb';
+import { BOOK_EVENTS_STREAM, BookEventSchema, bookEventSubject } from '@books/contracts';
+import { TcpProxy, Topology, waitFor } from '@books/stack';
+import { apiClient } from './support/http';
+import { eventsOf, readAllEvents } from './support/stream';
+
+/**
+ * The book event stream: one event per committed change, in version order per book,
+ * de-duplicated, and published even when the writer dies or NATS is away at that moment.
+ */
+let topology: Topology;
+const api = apiClient(() => topology.baseUrl);
+
+beforeAll(async () => {
+  topology = await Topology.start({
+    name: 'events',
+    replicas: 2,
+    // A short grace period makes the relay take over unfinished changes within a second.
+    serviceEnv: { OUTBOX_GRACE_MS: '300', OUTBOX_INTERVAL_MS: '200' },
+  });
+});
+afterAll(() => topology?.stop());
+
+async function createBook(title: string) {
+  const response = await api('/books', { method: 'POST', json: { title, author: 'Event Author' } });
+  expect(response.status).toBe(201);
+  return response.body;
+}
+
+const versionsOf = async (bookId: string) => eventsOf(await readAllEvents(topology.natsUrl), bookId).map((e) => e.event.version);
+
+it('publishes one event per change, with the version and the state after it', async () => {
+  const book = await createBook('Evented');
+  const updated = (await api(`/books/${book.id}`, { method: 'PATCH', json: { score: 7 }, headers: { 'x-request-id': 'trace-update-1' } })).body;
+  await api(`/books/${book.id}`, { method: 'DELETE' });
+
+  const events = eventsOf(await readAllEvents(topology.natsUrl), book.id);
+  expect(events.map((e) => [e.event.type, e.event.version])).toEqual([
+    ['book.created', 1],
+    ['book.updated', 2],
+    ['book.deleted', 3],
+  ]);
+  for (const { event, msgId } of events) {
+    expect(BookEventSchema.parse(event)).toEqual(event);
+    expect(msgId).toBe(event.eventId);
+  }
+  expect(events[0].event.book).toEqual(book);
+  expect(events[1].event.book).toEqual(updated);
+  expect(events[1].event.requestId).toBe('trace-update-1');
+  expect(events[2].event.book).toBeNull();
+  expect(new Set(events.map((e) => e.event.eventId)).size).toBe(3);
+});
+
+it('publishes nothing for requests that changed nothing', async () => {
+  const book = await createBook('Unchanged');
+  const statuses = [
+    (await api(`/books/${book.id}`, { method: 'PATCH', json: { score: 11 } })).status,
+    (await api(`/books/${book.id}`, { method: 'PATCH', json: { score: 1 }, headers: { 'if-match': '"9"' } })).status,
+    (await api(`/books/${book.id}`, { method: 'PATCH', json: { title: 'Unchanged' } })).status,
+  ];
+  expect(statuses).toEqual([400, 412, 200]);
+  expect(await versionsOf(book.id)).toEqual([1]);
+});
+
+it('keeps each book in version order when two replicas take concurrent changes', async () => {
+  const book = await createBook('Ordered');
+  const results = await Promise.all(
+    Array.from({ length: 16 }, (_, i) => api(`/books/${book.id}`, { method: 'PATCH', json: { title: `Ordered ${i}` } })),
+  );
+  const final = (await api(`/books/${book.id}`)).body.version;
+  expect(results.filter((r) => r.status === 200).length).toBe(final - 1);
+  expect(await versionsOf(book.id)).toEqual(Array.from({ length: final }, (_, i) => i + 1));
+});
+
+it('drops a re-published event as a duplicate', async () => {
+  const book = await createBook('Once only');
+  const [stored] = eventsOf(await readAllEvents(topology.natsUrl), book.id);
+  const nc = await connect({ servers: topology.natsUrl });
+  try {
+    const ack = await jetstream(nc).publish(bookEventSubject(stored.event.type), JSON.stringify(stored.event), { msgID: stored.event.eventId });
+    expect(ack.duplicate).toBe(true);
+    expect(ack.seq).toBe(stored.seq);
+  } finally {
+    await nc.close();
+  }
+  expect(await versionsOf(book.id)).toEqual([1]);
+});
+
+it('publishes the event of a change whose writer was killed between writing and publishing', async () => {
+  const book = await createBook('Writer dies');
+  // A third replica that talks to NATS through a relay we can freeze, and is the only one serving.
+  const proxy = await TcpProxy.start({ host: '127.0.0.1', port: topology.nats!.port });
+  const doomed = await topology.addReplica(3, `nats://127.0.0.1:${proxy.port}`);
+  const [first, second] = topology.services;
+  await Promise.all([first.process.stop(), second.process.stop()]);
+
+  const mongo = new MongoClient(topology.mongoUrl);
+  try {
+    proxy.freezeClientToServer();
+    const pending = api(`/books/${book.id}`, { method: 'PATCH', json: { read: true } });
+    // Written to the database, but its reply and its event are stuck in the frozen relay.
+    await waitFor('the change to be written', () => mongo.db().collection('books').findOne({ _id: book.id as never, version: 2 }));
+    await doomed.process.kill();
+    topology.services.pop();
+    expect((await pending).status).toBe(504);
+    expect(await versionsOf(book.id)).toEqual([1]);
+
+    await Promise.all([first.process.start(), second.process.start()]);
+    await waitFor('the relay to publish the orphaned change', async () => (await versionsOf(book.id)).length === 2);
+    expect(await versionsOf(book.id)).toEqual([1, 2]);
+  } finally {
+    await mongo.close();
+    await proxy.stop();
+  }
+});
+
+it('finishes a change whose writer died right after committing it', async () => {
+  const book = await createBook('Committed, never applied');
+  // What a writer leaves behind when it dies between steps 2 and 3: the change record only.
+  const mongo = new MongoClient(topology.mongoUrl);
+  try {
+    const changes = mongo.db().collection('book_changes');
+    const committed = await changes.findOne({ _id: `${book.id}:1` as never });
+    const occurredAt = new Date();
+    await changes.insertOne({
+      ...committed,
+      _id: `${book.id}:2` as never,
+      version: 2,
+      type: 'updated',
+      eventId: randomUUID(),
+      occurredAt,
+      book: { ...committed!['book'], version: 2, score: 9, updatedAt: occurredAt },
+      published: false,
+    });
+    await waitFor('the relay to apply and publish it', async () => (await versionsOf(book.id)).length === 2);
+    expect((await api(`/books/${book.id}`)).body).toMatchObject({ version: 2, score: 9 });
+  } finally {
+    await mongo.close();
+  }
+});
+
+it('publishes every successful change made around a NATS restart, each once', async () => {
+  const book = await createBook('Outage');
+  const nats = topology.nats!.process;
+  const outcomes: number[] = [];
+  const succeeded: number[] = [];
+  let writing = true;
+  const writer = (async () => {
+    for (let i = 0; writing; i++) {
+      const response = await api(`/books/${book.id}`, { method: 'PATCH', json: { title: `Outage ${i}` } });
+      outcomes.push(response.status);
+      if (response.status === 200) succeeded.push(response.body.version);
+    }
+  })();
+
+  await waitFor('some writes before the outage', () => succeeded.length >= 5);
+  await nats.stop();
+  await waitFor('writes to fail while NATS is down', () => outcomes.slice(-3).every((status) => status === 503));
+  await nats.start();
+  await waitFor('writes to succeed again', () => outcomes.slice(-5).length === 5 && outcomes.slice(-5).every((status) => status === 200), {
+    timeoutMs: 15_000,
+  });
+  writing = false;
+  await writer;
+
+  const final = (await api(`/books/${book.id}`)).body.version;
+  await waitFor('every committed change to be published', async () => (await versionsOf(book.id)).length === final, { timeoutMs: 10_000 });
+  const versions = await versionsOf(book.id);
+  expect(versions).toEqual(Array.from({ length: final }, (_, i) => i + 1));
+  expect(succeeded.every((version) => versions.includes(version))).toBe(true);
+  expect(outcomes.every((status) => [200, 503, 504].includes(status))).toBe(true);
+});
+
+it('declares the stream with de-duplication and retention', async () => {
+  const nc = await connect({ servers: topology.natsUrl });
+  try {
+    const { config } = await (await jetstreamManager(nc)).streams.info(BOOK_EVENTS_STREAM);
+    expect(config.subjects).toEqual(['books.v1.events.>']);
+    expect(config.duplicate_window).toBeGreaterThanOrEqual(120 * 1e9);
+    expect(config.max_age).toBe(720 * 3600 * 1e9);
+  } finally {
+    await nc.close();
+  }
+});
