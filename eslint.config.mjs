@@ -21,6 +21,7 @@ export default [
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:tooling'] },
+            { sourceTag: 'scope:example', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],

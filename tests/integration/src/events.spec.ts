@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { MongoClient } from 'mongodb';
 import { BOOK_EVENTS_STREAM, BookEventSchema, bookEventSubject } from '@books/contracts';
-import { TcpProxy, Topology, waitFor } from '@books/stack';
+import { ManagedProcess, TcpProxy, Topology, WORKSPACE_ROOT, waitFor } from '@books/stack';
 import { apiClient } from './support/http';
 import { eventsOf, readAllEvents } from './support/stream';
 
@@ -183,5 +185,27 @@ it('declares the stream with de-duplication and retention', async () => {
     expect(config.max_age).toBe(720 * 3600 * 1e9);
   } finally {
     await nc.close();
+  }
+});
+
+it('prints events with the example subscriber, replaying from a sequence', async () => {
+  const book = await createBook('Seen by the example');
+  const [created] = eventsOf(await readAllEvents(topology.natsUrl), book.id);
+  const subscriber = new ManagedProcess({
+    name: 'book-events-subscriber',
+    command: 'npm',
+    args: ['run', '--silent', 'events', '--', '--from', String(created.seq)],
+    cwd: WORKSPACE_ROOT,
+    env: { NATS_URL: topology.natsUrl },
+    logFile: join(topology.logDir, 'book-events-subscriber.log'),
+    ready: async () => readFileSync(join(topology.logDir, 'book-events-subscriber.log'), 'utf8').includes(`#${created.seq} `),
+  });
+  await subscriber.start();
+  try {
+    await api(`/books/${book.id}`, { method: 'PATCH', json: { read: true } });
+    await waitFor('the subscriber to print the update', () => subscriber.tail(5).includes(`book.updated ${book.id} v2 "Seen by the example"`));
+    expect(subscriber.tail(10)).toContain(`#${created.seq} ${created.event.occurredAt} book.created ${book.id} v1 "Seen by the example"`);
+  } finally {
+    await subscriber.stop();
   }
 });

@@ -21,9 +21,16 @@ export interface ProcessSpec {
 
 // Children must not outlive a test run that crashed or was interrupted.
 const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+const killAll = () => running.forEach((child) => child.kill('SIGKILL'));
+process.once('exit', killAll);
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    // Listening replaces Node's default of exiting; exit unless someone else (npm start) handles it.
+    if (process.listenerCount(signal) > 1) return;
+    killAll();
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 1));
+  });
+}
 
 /** A server process started by the stack: started, health-checked, stopped, killed, paused. */
 export class ManagedProcess {
