@@ -7,3 +7,4 @@ export * from './topology';
 export * from './wait';
 export * from './workspace';
 export * from './tcp-proxy';
+export * from './nginx';

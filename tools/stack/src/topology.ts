@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
 import { type NatsServer, startNats } from './nats';
+import { type WebServer, startNginx } from './nginx';
 import { ARTIFACTS_DIR } from './workspace';
 import { httpOk, waitFor } from './wait';
 
@@ -24,6 +25,10 @@ export interface TopologyOptions {
   echo?: boolean;
   /** Keep server data here, across runs; by default a temporary folder deleted on stop. */
   dataDir?: string;
+  /** Also start Nginx serving the web build in front of the gateway, on this port (0: any free one). */
+  webPort?: number;
+  /** Address Nginx listens on (default 127.0.0.1). */
+  webHost?: string;
 }
 
 /**
@@ -36,6 +41,7 @@ export class Topology {
   nats?: NatsServer;
   mongo?: MongoServer;
   gateway!: HttpApp;
+  web?: WebServer;
   natsUrl!: string;
   mongoUrl!: string;
   readonly logDir: string;
@@ -83,6 +89,15 @@ export class Topology {
       const tails = [this.gateway, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
       throw new Error(`${error.message}\n${tails.join('\n')}`);
     });
+    if (this.options.webPort !== undefined) {
+      this.web = await startNginx({
+        prefix: join(this.dataDir, 'nginx'),
+        logDir: this.logDir,
+        gatewayAddress: `127.0.0.1:${this.gateway.port}`,
+        port: this.options.webPort || undefined,
+        host: this.options.webHost,
+      });
+    }
   }
 
   /** Starts one more books-service replica (`books-service-<n>`), optionally on another NATS URL. */
@@ -101,6 +116,7 @@ export class Topology {
 
   /** Stops everything, front to back, and deletes the data (logs stay in artifacts/). */
   async stop(): Promise<void> {
+    await this.web?.process.stop();
     await this.gateway?.process.stop();
     await Promise.all(this.services.map((service) => service.process.stop()));
     await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop()]);
