@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { NatsModule } from '@books/nats-rpc';
+import { MetricsController, loggingModule } from '@books/server-kit';
 import { BooksModule } from './books/books.module';
 import { BooksServiceConfig } from './config/books-service.config';
 import { ConfigModule } from './config/config.module';
@@ -8,7 +9,7 @@ import { HealthController } from './health/health.controller';
 
 @Module({
   imports: [
-    ConfigModule,
+    loggingModule({ service: 'books-service', httpRequests: false }),
     NatsModule.forRootAsync({
       inject: [BooksServiceConfig],
       useFactory: (config: BooksServiceConfig) => ({ servers: config.NATS_URL, name: `books-service/${config.REPLICA_ID}` }),
@@ -16,6 +17,10 @@ import { HealthController } from './health/health.controller';
     DatabaseModule,
     BooksModule,
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
 })
-export class AppModule {}
+export class AppModule {
+  static withConfig(config: BooksServiceConfig): DynamicModule {
+    return { module: AppModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

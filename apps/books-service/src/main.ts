@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { BOOKS_QUEUE_GROUP } from '@books/contracts';
 import { NatsConnectionManager, NatsRpcServer } from '@books/nats-rpc';
 import { ConfigError } from '@books/server-kit';
@@ -10,19 +10,26 @@ import { BooksServiceConfig } from './config/books-service.config';
 /**
  * The books-service: answers book requests from NATS in a queue group (so any number of
  * replicas share them), owns MongoDB, and publishes an event for every change.
- * A small HTTP server beside it serves health checks.
+ * A small HTTP server beside it serves health checks and metrics.
  */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { abortOnError: false });
+  const config = new BooksServiceConfig();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), new FastifyAdapter(), {
+    abortOnError: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.connectMicroservice({
-    strategy: new NatsRpcServer(() => app.get(NatsConnectionManager).connection, { queue: BOOKS_QUEUE_GROUP }),
+    strategy: new NatsRpcServer(() => app.get(NatsConnectionManager).connection, {
+      queue: BOOKS_QUEUE_GROUP,
+      logger: await app.resolve(PinoLogger),
+    }),
   });
   await app.init();
   await app.startAllMicroservices();
-  const config = app.get(BooksServiceConfig);
   await app.listen(config.HTTP_PORT, '0.0.0.0');
-  Logger.log(`books-service ${config.REPLICA_ID} ready; health on port ${config.HTTP_PORT}`, 'Bootstrap');
+  app.get(Logger).log(`books-service ${config.REPLICA_ID} ready; health and metrics on port ${config.HTTP_PORT}`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

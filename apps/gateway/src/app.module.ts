@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { NatsModule } from '@books/nats-rpc';
+import { MetricsController, loggingModule } from '@books/server-kit';
 import { BooksModule } from './books/books.module';
 import { EventsModule } from './events/events.module';
 import { ConfigModule } from './config/config.module';
@@ -11,7 +12,7 @@ import { HealthController } from './health/health.controller';
 
 @Module({
   imports: [
-    ConfigModule,
+    loggingModule({ service: 'gateway', httpRequests: true }),
     NatsModule.forRootAsync({
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway' }),
@@ -19,10 +20,14 @@ import { HealthController } from './health/health.controller';
     BooksModule,
     EventsModule,
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [
     { provide: APP_PIPE, useClass: ZodRequestPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  static withConfig(config: GatewayConfig): DynamicModule {
+    return { module: AppModule, imports: [ConfigModule.forRoot(config)] };
+  }
+}

@@ -1,40 +1,32 @@
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER } from '@books/contracts';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { ConfigError } from '@books/server-kit';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config/gateway.config';
+import { configureHttp, createHttpAdapter } from './http-server';
 import { setUpOpenApi } from './openapi/openapi';
-import { requestIdFor } from './request-id';
 
-/** The contract's limit on request bodies; Fastify answers 413 past it. */
-const BODY_LIMIT_BYTES = 16 * 1024;
-
+/**
+ * The HTTP gateway: REST and Server-Sent Events for browsers and programs, each call turned
+ * into a NATS request to the books-service. It holds no data of its own.
+ */
 async function bootstrap(): Promise<void> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    // `__proto__` and `constructor.prototype` keys in a JSON body are refused (400) while parsing.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
-    genReqId: requestIdFor,
-    requestIdHeader: false,
-    return503OnClosing: true,
-  });
+  const config = new GatewayConfig();
   // bodyParser: false keeps Nest from adding form and multipart parsers: bodies are JSON.
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { abortOnError: false, bodyParser: false });
-  app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
-  const fastify = app.getHttpAdapter().getInstance();
-  // Without Fastify's text/plain parser too, any body that is not JSON gets a 415.
-  fastify.removeContentTypeParser('text/plain');
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.withConfig(config), createHttpAdapter(config), {
+    abortOnError: false,
+    bodyParser: false,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
+  // /metrics stays outside /api, which is all Nginx exposes.
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
+  app.enableShutdownHooks();
+  await configureHttp(app, config);
   setUpOpenApi(app);
-  const config = app.get(GatewayConfig);
   await app.listen(config.PORT, config.HOST);
-  Logger.log(`Gateway listening on http://${config.HOST}:${config.PORT}/api`, 'Bootstrap');
+  app.get(Logger).log(`Gateway listening on http://${config.HOST}:${config.PORT}/api`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

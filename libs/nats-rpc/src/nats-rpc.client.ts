@@ -4,10 +4,16 @@ import { REQUEST_ID_HEADER, isErrorReply, type RpcReply } from '@books/contracts
 import { NatsConnectionManager } from './nats-connection.manager';
 import { RpcDisconnectedError, RpcNoRespondersError, RpcReplyError, RpcTimeoutError } from './rpc.errors';
 import { encodeJson } from './json.codec';
+import { type RpcOutcome, rpcClientDuration, rpcClientRetries } from './rpc.metrics';
 
 export interface RpcRequestOptions {
   timeoutMs: number;
   requestId?: string;
+  /**
+   * Safe to send twice (a read, or a write with an idempotency key): when the first try
+   * times out or finds no responder, try once more, on whichever replica answers.
+   */
+  idempotent?: boolean;
 }
 
 /**
@@ -19,7 +25,32 @@ export interface RpcRequestOptions {
 export class NatsRpcClient {
   constructor(private readonly nats: NatsConnectionManager) {}
 
-  async request<T>(subject: string, payload: unknown, { timeoutMs, requestId }: RpcRequestOptions): Promise<T> {
+  async request<T>(subject: string, payload: unknown, options: RpcRequestOptions): Promise<T> {
+    try {
+      return await this.measured<T>(subject, payload, options);
+    } catch (error) {
+      if (!options.idempotent || !(error instanceof RpcTimeoutError || error instanceof RpcNoRespondersError)) throw error;
+      // A replica killed mid-request never answers; a replica restarting leaves a moment
+      // with nobody subscribed. Either way another try usually finds a live one.
+      rpcClientRetries.inc({ subject });
+      return this.measured<T>(subject, payload, options);
+    }
+  }
+
+  private async measured<T>(subject: string, payload: unknown, options: RpcRequestOptions): Promise<T> {
+    const stopTimer = rpcClientDuration.startTimer({ subject });
+    let outcome: RpcOutcome = 'ok';
+    try {
+      return await this.send<T>(subject, payload, options);
+    } catch (error) {
+      outcome = outcomeOf(error);
+      throw error;
+    } finally {
+      stopTimer({ outcome });
+    }
+  }
+
+  private async send<T>(subject: string, payload: unknown, { timeoutMs, requestId }: RpcRequestOptions): Promise<T> {
     // While reconnecting, nats.js would buffer the request and let it time out;
     // answering at once is kinder to the caller and to the gateway's sockets.
     if (!this.nats.connected) throw new RpcDisconnectedError(subject);
@@ -42,4 +73,12 @@ export class NatsRpcClient {
     if (isErrorReply(reply)) throw new RpcReplyError(reply.error);
     return reply.data;
   }
+}
+
+function outcomeOf(error: unknown): RpcOutcome {
+  if (error instanceof RpcReplyError) return error.reply.code;
+  if (error instanceof RpcNoRespondersError) return 'no_responders';
+  if (error instanceof RpcTimeoutError) return 'timeout';
+  if (error instanceof RpcDisconnectedError) return 'disconnected';
+  return 'failed';
 }

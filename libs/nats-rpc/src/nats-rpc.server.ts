@@ -1,14 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { PinoLogger } from 'nestjs-pino';
 import { lastValueFrom } from 'rxjs';
 import { ErrorCode, type ReplyError, type RpcReply } from '@books/contracts';
 import { encodeJson } from './json.codec';
 import { NatsRpcContext } from './nats-rpc.context';
+import { rpcServerDuration, rpcServerInFlight } from './rpc.metrics';
 
 export interface NatsRpcServerOptions {
   /** Replicas in the same queue group share the requests: each one is handled once. */
   queue: string;
+  /**
+   * Logs one line per request, and gives every log made while handling it the request id
+   * and subject (the NATS counterpart of pino-http's request logging).
+   */
+  logger?: PinoLogger;
 }
 
 /**
@@ -71,8 +79,17 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private async handle(msg: Msg, handler: MessageHandler): Promise<void> {
+  private handle(msg: Msg, handler: MessageHandler): Promise<void> {
     const context = new NatsRpcContext([msg.subject, msg.headers]);
+    const { logger } = this.options;
+    if (!logger) return this.answer(msg, handler, context);
+    const bindings = { requestId: context.getRequestId() ?? randomUUID(), subject: msg.subject };
+    return logger.runInContext(() => this.answer(msg, handler, context), { bindings });
+  }
+
+  private async answer(msg: Msg, handler: MessageHandler, context: NatsRpcContext): Promise<void> {
+    const started = performance.now();
+    rpcServerInFlight.inc();
     let reply: RpcReply<unknown>;
     try {
       const payload = decodePayload(msg);
@@ -82,6 +99,13 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
       reply = { error: toReplyError(error) };
     }
     if (msg.reply) msg.respond(encodeJson(reply));
+    rpcServerInFlight.dec();
+    const outcome = 'error' in reply ? reply.error.code : 'ok';
+    const seconds = (performance.now() - started) / 1000;
+    rpcServerDuration.observe({ subject: msg.subject, outcome }, seconds);
+    const line = { outcome, durationMs: Math.round(seconds * 10_000) / 10 };
+    if (outcome === ErrorCode.Internal) this.options.logger?.error(line, `${msg.subject} failed`);
+    else this.options.logger?.info(line, `${msg.subject} ${outcome}`);
   }
 }
 

@@ -1,2 +1,4 @@
 export * from './config';
+export * from './logging';
+export * from './metrics';
 export * from './retry';

@@ -35,7 +35,7 @@ export async function startFerretDb(dir: string, logDir: string, name = 'ferretd
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',
-      '--log-level=warn',
+      `--log-level=${globalThis.process.env['FERRETDB_LOG_LEVEL'] ?? 'warn'}`,
     ],
     logFile: join(logDir, `${name}.log`),
     ready: () => tcpOpen(port),

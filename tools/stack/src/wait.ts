@@ -6,13 +6,13 @@ export interface WaitOptions {
 }
 
 /**
- * Polls `probe` until it returns something other than undefined/false, and returns that.
+ * Polls `probe` until it returns something other than undefined, null or false, and returns that.
  * This is a readiness wait, not a sleep: it returns as soon as the condition holds, and
  * fails loudly, naming what it waited for, when it never does.
  */
 export async function waitFor<T>(
   description: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
   { timeoutMs = 30_000, intervalMs = 50 }: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -20,7 +20,7 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== null && value !== false) return value;
     } catch (error) {
       lastError = error;
     }

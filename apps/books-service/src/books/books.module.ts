@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { UnpublishedChangesGauge } from '../events/book-events.metrics';
 import { BookEventsPublisher } from '../events/book-events.publisher';
 import { BookEventsStream } from '../events/book-events.stream';
 import { OutboxRelay } from '../events/outbox.relay';
@@ -9,6 +10,6 @@ import { BooksSeeder } from './seed/books.seeder';
 
 @Module({
   controllers: [BooksController],
-  providers: [BooksRepository, BooksService, BooksSeeder, BookEventsStream, BookEventsPublisher, OutboxRelay],
+  providers: [BooksRepository, BooksService, BooksSeeder, BookEventsStream, BookEventsPublisher, OutboxRelay, UnpublishedChangesGauge],
 })
 export class BooksModule {}

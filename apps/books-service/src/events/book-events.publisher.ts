@@ -5,6 +5,7 @@ import { REQUEST_ID_HEADER, bookEventSubject, type BookEvent } from '@books/cont
 import { NatsConnectionManager } from '@books/nats-rpc';
 import { type BookChangeDocument, toBook } from '../books/book.document';
 import { BooksRepository } from '../books/books.repository';
+import { eventPublishLag, eventsPublished } from './book-events.metrics';
 
 const PUBLISH_TIMEOUT_MS = 2_000;
 
@@ -45,6 +46,8 @@ export class BookEventsPublisher {
       timeout: PUBLISH_TIMEOUT_MS,
       headers: h,
     });
+    eventsPublished.inc({ type: event.type });
+    eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
     await this.repository.markPublished(change);
   }
 }

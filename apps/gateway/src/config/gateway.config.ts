@@ -11,6 +11,23 @@ const schema = z.object({
   EVENTS_BUFFER_SIZE: env.positiveInt(5_000),
   /** How often an idle SSE connection gets a comment line, to keep proxies from closing it. */
   SSE_HEARTBEAT_MS: env.milliseconds(15_000),
+  /**
+   * Which proxies' X-Forwarded-For to believe (the client address for rate limiting):
+   * proxy-addr names or CIDRs. Default: private networks, where Nginx runs.
+   */
+  TRUST_PROXY: z.string().default('loopback,linklocal,uniquelocal'),
+  /** Requests per client per window before 429; 0 turns rate limiting off. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1_200),
+  RATE_LIMIT_WINDOW_MS: env.milliseconds(60_000),
+  /** Origins allowed to call the API from a browser (development only); empty means none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** How long an idle keep-alive connection stays open (longer than Nginx's 60 s upstream keepalive). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: env.milliseconds(72_000),
+  /** How long a client may take to send a whole request. */
+  HTTP_REQUEST_TIMEOUT_MS: env.milliseconds(10_000),
 });
 
 /** The gateway's validated configuration; inject it as `config: GatewayConfig`. */

@@ -25,7 +25,7 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BookEventsFeed.name);
   private readonly live = new Subject<SequencedEvent>();
   private readonly recent: SequencedEvent[] = [];
-  private js?: JetStreamClient;
+  private jsClient?: JetStreamClient;
   private messages?: ConsumerMessages;
   private tailing?: Promise<void>;
   /** The sequence of the last event this gateway has seen (0: none yet). */
@@ -37,7 +37,6 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.js = jetstream(this.nats.connection);
     // The stream is declared by the books-service; the gateway may start first.
     this.tailing = retry('Subscribing to the book event stream', () => this.subscribe(), { logger: this.logger, maxDelayMs: 5_000 })
       .then((messages) => this.tail(messages))
@@ -85,8 +84,12 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  private get js(): JetStreamClient {
+    return (this.jsClient ??= jetstream(this.nats.connection));
+  }
+
   private async subscribe(): Promise<ConsumerMessages> {
-    const consumer = await this.js!.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.New });
+    const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.New });
     this.messages = await consumer.consume();
     this.logger.log(`Following stream ${BOOK_EVENTS_STREAM}`);
     return this.messages;
@@ -111,7 +114,7 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async replayFromStream(start: number, end: number, emit: (item: SequencedEvent) => void): Promise<void> {
-    const consumer = await this.js!.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
+    const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
     const messages = await consumer.consume();
     try {
       for await (const message of messages) {

@@ -1,0 +1,79 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { IncomingMessage } from 'node:http';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { REQUEST_ID_HEADER } from '@books/contracts';
+import type { GatewayConfig } from './config/gateway.config';
+import { registerHttpMetrics } from './observability/http-metrics';
+import { requestIdFor } from './request-id';
+
+/** The contract's limit on request bodies; Fastify answers 413 past it. */
+const BODY_LIMIT_BYTES = 16 * 1024;
+const PROBES = /^\/(api\/health\/|metrics$)/;
+
+/** Fastify with the gateway's limits: body size, timeouts, proxies, request ids. */
+export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // `__proto__` and `constructor.prototype` keys in a JSON body are refused (400) while parsing.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // The request id also goes on the raw request, where the request logger picks it up.
+    genReqId: (request: IncomingMessage) => (request.id = requestIdFor(request)),
+    requestIdHeader: false,
+    trustProxy: config.TRUST_PROXY,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    // While shutting down: new requests get 503, idle keep-alive connections are closed,
+    // and the ones in progress finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+}
+
+/** Everything around the routes: security headers, rate limits, CORS, request ids, metrics. */
+export async function configureHttp(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Bodies are JSON or nothing: without Fastify's text/plain parser, anything else gets a 415.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  registerHttpMetrics(fastify);
+
+  await app.register(helmet, {
+    // JSON needs no scripts; the API docs page loads its own script and style files.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+
+  if (config.RATE_LIMIT_MAX > 0) {
+    await app.register(rateLimit, {
+      max: config.RATE_LIMIT_MAX,
+      timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      allowList: (request) => PROBES.test(request.url),
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `More than ${context.max} requests in ${context.after === '0' ? 'the window' : 'a short time'}; retry after ${context.after}.`,
+      }),
+    });
+  }
+
+  if (config.CORS_ORIGINS.length > 0) {
+    app.enableCors({
+      origin: config.CORS_ORIGINS,
+      allowedHeaders: ['content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', REQUEST_ID_HEADER],
+      exposedHeaders: ['etag', 'location', 'retry-after', REQUEST_ID_HEADER],
+      maxAge: 600,
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
+
+export interface LoggingOptions {
+  /** Stamped on every line as `service`. */
+  service: string;
+  /** Log one line per HTTP request (the gateway); off where HTTP only serves probes. */
+  httpRequests: boolean;
+}
+
+/** Paths probed every few seconds by orchestrators and Prometheus; their lines are noise. */
+const PROBES = /^\/(api\/)?(health\/|metrics$)/;
+
+/**
+ * Structured JSON logs on stdout for every app: one line per HTTP request with method,
+ * path, status, duration and request id, and the request id on every line logged while
+ * the request is handled. LOG_LEVEL sets the level (info).
+ */
+export function loggingModule({ service, httpRequests }: LoggingOptions): DynamicModule {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: process.env['LOG_LEVEL'] ?? 'info',
+      base: { service },
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // The gateway puts its request id (from X-Request-Id, or new) on the raw request.
+      genReqId: (request: IncomingMessage) => request.id ?? randomUUID(),
+      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+      quietReqLogger: true,
+      autoLogging: httpRequests ? { ignore: (request) => PROBES.test(request.url ?? '') } : false,
+      serializers: {
+        req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
+        res: (response: { statusCode: number }) => ({ status: response.statusCode }),
+      },
+      customSuccessMessage: (request, response) => `${request.method} ${request.url?.split('?')[0]} ${response.statusCode}`,
+      customErrorMessage: (request, response) => `${request.method} ${request.url?.split('?')[0]} ${response.statusCode}`,
+      // 4xx are the client's business; only our own failures are errors.
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+    },
+  });
+}

@@ -1,0 +1,180 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compose, type ComposeModel, resolvedModel } from './support/compose';
+import { all, commandForm, last, stageEnv } from './support/dockerfile';
+import { imageFor, PINNED_IMAGE, REPO, stagesOf } from './support/paths';
+
+/**
+ * docker-compose.yml as Docker Compose itself reads it (v2, `docker-compose config`: the
+ * compose-spec schema, interpolation, the model's consistency checks), then the resolved
+ * model checked against what the topology needs.
+ */
+let model: ComposeModel;
+beforeAll(() => {
+  model = resolvedModel();
+});
+
+const BUILT = ['books-service', 'gateway', 'web'];
+
+it('is a valid Compose file by Docker Compose', () => {
+  const result = compose(['config', '--quiet']);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+it('is really checked: Compose rejects a broken copy of the file', () => {
+  const broken = join(mkdtempSync(join(tmpdir(), 'deploy-checks-')), 'docker-compose.yml');
+  writeFileSync(broken, readFileSync(join(REPO, 'docker-compose.yml'), 'utf8').replace('condition: service_healthy', 'condition: service_ready'));
+  const result = compose(['config', '--quiet'], { file: broken });
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toMatch(/condition/);
+});
+
+it('runs mongo, nats, the books-service replicas, the gateway and web', () => {
+  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'mongo', 'nats', 'web']);
+  expect(model.name).toBe('books-catalogue');
+});
+
+it('publishes one port, web on ${WEB_PORT:-8080}, and nothing else', () => {
+  const published = Object.entries(model.services).filter(([, service]) => service.ports?.length);
+  expect(published.map(([name]) => name)).toEqual(['web']);
+  expect(model.services['web'].ports).toEqual([expect.objectContaining({ target: 8080, published: '8080', protocol: 'tcp' })]);
+});
+
+it('starts 3 books-service replicas that can be scaled: no container name, no published port', () => {
+  const service = model.services['books-service'];
+  expect(service.deploy?.replicas).toBe(3);
+  for (const [name, each] of Object.entries(model.services)) expect([name, each.container_name]).toEqual([name, undefined]);
+});
+
+it('starts each service after what it needs is healthy', () => {
+  const dependencies = Object.fromEntries(
+    Object.entries(model.services).map(([name, service]) => [name, Object.keys(service.depends_on ?? {}).sort()]),
+  );
+  expect(dependencies).toEqual({
+    mongo: [],
+    nats: [],
+    'books-service': ['mongo', 'nats'],
+    gateway: ['books-service', 'nats'],
+    web: ['gateway'],
+  });
+  for (const service of Object.values(model.services)) {
+    for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toBe('service_healthy');
+  }
+  // Nginx resolves the gateway once: it must restart with a recreated gateway.
+  expect(model.services['web'].depends_on?.['gateway'].restart).toBe(true);
+});
+
+it('has a health check for every service: in the file, or in the image it builds', () => {
+  for (const [name, service] of Object.entries(model.services)) {
+    expect([name, service.healthcheck?.disable ?? false]).toEqual([name, false]);
+    expect([name, service.healthcheck?.interval]).toEqual([name, expect.stringMatching(/^\d+s$/)]);
+    if (service.healthcheck?.test) {
+      expect(service.healthcheck.test[0]).toMatch(/^CMD(-SHELL)?$/);
+    } else {
+      // Compose sends no test, so the engine keeps the image's HEALTHCHECK (and this file's timing).
+      expect(BUILT).toContain(name);
+      const healthcheck = last(stagesOf(imageFor(name)).at(-1)!, 'HEALTHCHECK');
+      expect([name, healthcheck?.args]).toEqual([name, expect.stringMatching(/^CMD /)]);
+    }
+  }
+});
+
+it('restarts crashed services and gives each time to shut down', () => {
+  for (const [name, service] of Object.entries(model.services)) {
+    expect([name, service.restart]).toEqual([name, 'unless-stopped']);
+    expect([name, service.logging?.driver]).toEqual([name, 'json-file']);
+  }
+  for (const name of ['mongo', 'nats', 'books-service', 'gateway']) {
+    expect([name, model.services[name].stop_grace_period]).toEqual([name, expect.stringMatching(/^\d+s$/)]);
+  }
+});
+
+it('keeps MongoDB and JetStream data in named volumes', () => {
+  expect(model.volumes).toEqual({ 'mongo-data': expect.anything(), 'nats-data': expect.anything() });
+  expect(model.services['mongo'].volumes).toEqual([expect.objectContaining({ type: 'volume', source: 'mongo-data', target: '/data/db' })]);
+  expect(model.services['nats'].volumes).toEqual([expect.objectContaining({ type: 'volume', source: 'nats-data', target: '/data' })]);
+  const nats = model.services['nats'].command ?? [];
+  expect(nats).toEqual(expect.arrayContaining(['--jetstream']));
+  expect(nats[nats.indexOf('--store_dir') + 1]).toBe('/data');
+  // The health check asks the monitoring port that the command opens, and wants JetStream up.
+  const monitorPort = nats[nats.indexOf('--http_port') + 1];
+  expect(model.services['nats'].healthcheck?.test?.join(' ')).toContain(`127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`);
+  expect(model.services['mongo'].healthcheck?.test).toEqual(expect.arrayContaining(['mongosh']));
+});
+
+it('pins the versions of the images it pulls', () => {
+  for (const name of ['mongo', 'nats']) {
+    expect([name, model.services[name].image]).toEqual([name, expect.stringMatching(PINNED_IMAGE)]);
+  }
+});
+
+it('builds each app from the repository with a Dockerfile that exists', () => {
+  for (const name of BUILT) {
+    const build = model.services[name].build!;
+    expect([name, build.context]).toEqual([name, REPO]);
+    expect([name, existsSync(join(build.context, build.dockerfile ?? 'Dockerfile'))]).toEqual([name, true]);
+    expect(build.dockerfile).toBe(imageFor(name).dockerfile);
+  }
+});
+
+it('wires the apps to the mongo and nats services', () => {
+  const books = model.services['books-service'].environment ?? {};
+  const gateway = model.services['gateway'].environment ?? {};
+  expect(books['MONGODB_URL']).toBe('mongodb://mongo:27017/books');
+  expect(books['NATS_URL']).toBe('nats://nats:4222');
+  expect(gateway['NATS_URL']).toBe('nats://nats:4222');
+  // Nginx proxies to the gateway service on the port its image listens on.
+  const web = stageEnv(stagesOf(imageFor('web')).at(-1)!);
+  const gatewayRuntime = stagesOf(imageFor('gateway')).at(-1)!;
+  expect(web['GATEWAY_ADDRESS']).toBe(`gateway:${stageEnv(gatewayRuntime)['PORT']}`);
+  expect(all(gatewayRuntime, 'EXPOSE').map((expose) => expose.args)).toEqual([stageEnv(gatewayRuntime)['PORT']]);
+});
+
+it('passes the apps only settings their configuration knows', () => {
+  // The names an app validates at start, from its config schema (`NAME: ...` keys).
+  const known = (file: string) => new Set([...readFileSync(join(REPO, file), 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
+  const checks = { 'books-service': 'apps/books-service/src/config/books-service.config.ts', gateway: 'apps/gateway/src/config/gateway.config.ts' };
+  for (const [service, file] of Object.entries(checks)) {
+    const names = known(file);
+    for (const variable of Object.keys(model.services[service].environment ?? {})) expect([service, variable, names.has(variable)]).toEqual([service, variable, true]);
+  }
+});
+
+it('keeps the image health checks runnable: exec form, valid JSON', () => {
+  for (const name of ['books-service', 'gateway']) {
+    const healthcheck = last(stagesOf(imageFor(name)).at(-1)!, 'HEALTHCHECK')!;
+    expect(commandForm(healthcheck.args.replace(/^CMD\s+/, '')).exec).toBe(true);
+  }
+});
+
+describe('settings', () => {
+  const envExample = () =>
+    Object.fromEntries(
+      readFileSync(join(REPO, '.env.example'), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_][A-Z0-9_]*=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+
+  it('lists in .env.example exactly the variables the file reads, with their defaults', () => {
+    const result = compose(['config', '--variables', '--format', 'json']);
+    expect(result.status).toBe(0);
+    const variables = JSON.parse(result.stdout) as Record<string, { DefaultValue: string; Required: boolean }>;
+    const defaults = Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.DefaultValue]));
+    expect(envExample()).toEqual(defaults);
+    expect(Object.values(variables).filter((variable) => variable.Required)).toEqual([]);
+  });
+
+  it('resolves .env.example to the same model as no settings at all', () => {
+    expect(resolvedModel({ envFile: join(REPO, '.env.example') })).toEqual(model);
+  });
+
+  it('takes the web port and the replica count from the environment', () => {
+    const custom = resolvedModel({ env: { WEB_PORT: '9090', BOOKS_SERVICE_REPLICAS: '5', SEED_BOOKS: 'false' } });
+    expect(custom.services['web'].ports?.[0]).toEqual(expect.objectContaining({ target: 8080, published: '9090' }));
+    expect(custom.services['books-service'].deploy?.replicas).toBe(5);
+    expect(custom.services['books-service'].environment?.['SEED_BOOKS']).toBe('false');
+  });
+});

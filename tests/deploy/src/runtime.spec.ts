@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ARTIFACTS_DIR,
+  freePort,
+  httpOk,
+  ManagedProcess,
+  type MongoServer,
+  type NatsServer,
+  startFerretDb,
+  startNats,
+  waitFor,
+} from '@books/stack';
+import { resolvedModel } from './support/compose';
+import { all, commandForm, last, stageEnv } from './support/dockerfile';
+import { imageFor, REPO, stagesOf } from './support/paths';
+
+/**
+ * What the Node images do, without Docker: copy the build output alone to a folder outside
+ * the repository (so nothing resolves from the workspace's node_modules), run the deps
+ * stage's own `npm ci` command there, and start the runtime stage's CMD with its ENV and
+ * docker-compose.yml's settings, on a real nats-server (JetStream) and a MongoDB wire server
+ * (FerretDB). Proves the generated package.json is complete and the health checks work.
+ */
+const LOG_DIR = join(ARTIFACTS_DIR, 'logs', 'deploy-checks');
+let dir: string;
+let nats: NatsServer;
+let mongo: MongoServer;
+const apps: ManagedProcess[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'deploy-checks-runtime-'));
+  [nats, mongo] = await Promise.all([startNats(join(dir, 'nats'), LOG_DIR), startFerretDb(join(dir, 'ferretdb'), LOG_DIR)]);
+}, 60_000);
+afterAll(async () => {
+  for (const app of apps.reverse()) await app.stop();
+  await Promise.all([nats?.process.stop(), mongo?.process.stop()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The image's /app: the dist folder plus what the deps stage's RUN installs. */
+function installLikeImage(service: 'gateway' | 'books-service'): string {
+  const app = join(dir, service);
+  cpSync(join(REPO, 'dist', 'apps', service), app, { recursive: true });
+  const deps = stagesOf(imageFor(service)).find((stage) => stage.name === 'deps')!;
+  const install = all(deps, 'RUN')[0].args;
+  const result = spawnSync('sh', ['-c', install], { cwd: app, encoding: 'utf8', env: process.env, timeout: 180_000 });
+  if (result.status !== 0) throw new Error(`${install} failed in ${app}:\n${result.stderr}`);
+  return app;
+}
+
+/** Starts the runtime stage's CMD in `app`, with its ENV, Compose's environment, and local servers. */
+async function startLikeImage(service: 'gateway' | 'books-service', app: string, env: Record<string, string>, readyPath: string) {
+  const runtime = stagesOf(imageFor(service)).at(-1)!;
+  const [command, ...args] = commandForm(last(runtime, 'CMD')!.args).argv;
+  const composeEnv = resolvedModel().services[service].environment ?? {};
+  const processEnv: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '',
+    ...stageEnv(runtime),
+    ...(Object.fromEntries(Object.entries(composeEnv).filter(([, value]) => value !== null)) as Record<string, string>),
+    ...env,
+  };
+  const port = processEnv['PORT'] ?? processEnv['HTTP_PORT'];
+  // Only that environment: nothing of the tests' own (NODE_PATH, NODE_OPTIONS, ...) leaks in.
+  const unset = Object.fromEntries(Object.keys(process.env).map((key) => [key, undefined]));
+  const managed = new ManagedProcess({
+    name: `${service}-image`,
+    command: command === 'node' ? process.execPath : command,
+    args,
+    cwd: app,
+    env: { ...unset, ...processEnv },
+    logFile: join(LOG_DIR, `${service}.log`),
+    ready: () => httpOk(`http://127.0.0.1:${port}${readyPath}`),
+  });
+  apps.push(managed);
+  await managed.start();
+  return { port, env: processEnv };
+}
+
+function healthcheckPasses(service: 'gateway' | 'books-service', env: Record<string, string>): boolean {
+  const runtime = stagesOf(imageFor(service)).at(-1)!;
+  const [command, ...args] = commandForm(last(runtime, 'HEALTHCHECK')!.args.replace(/^CMD\s+/, '')).argv;
+  const result = spawnSync(command === 'node' ? process.execPath : command, args, { env, timeout: 10_000 });
+  return result.status === 0;
+}
+
+let serviceEnv: Record<string, string>;
+let gatewayUrl: string;
+
+it('books-service: installs its runtime dependencies alone, and serves from the bundle', async () => {
+  const app = installLikeImage('books-service');
+  const { env } = await startLikeImage(
+    'books-service',
+    app,
+    { NATS_URL: nats.url, MONGODB_URL: `${mongo.url}/books`, HTTP_PORT: String(await freePort()) },
+    '/health/ready',
+  );
+  serviceEnv = env;
+  expect(healthcheckPasses('books-service', env)).toBe(true);
+}, 240_000);
+
+it('gateway: installs its runtime dependencies alone, and reaches the books-service over NATS', async () => {
+  const app = installLikeImage('gateway');
+  const { port, env } = await startLikeImage('gateway', app, { NATS_URL: nats.url, HOST: '127.0.0.1', PORT: String(await freePort()) }, '/api/health/live');
+  gatewayUrl = `http://127.0.0.1:${port}`;
+  expect(healthcheckPasses('gateway', env)).toBe(true);
+  await waitFor('the gateway to be ready', () => httpOk(`${gatewayUrl}/api/health/ready`));
+  const response = await fetch(`${gatewayUrl}/api/books?limit=5`);
+  expect(response.status).toBe(200);
+  const page = await response.json();
+  expect(page.total).toBe(42);
+  expect(page.items).toHaveLength(5);
+}, 240_000);
+
+it('fails the health checks when nothing answers', async () => {
+  const closed = String(await freePort());
+  expect(healthcheckPasses('gateway', { PORT: closed })).toBe(false);
+  expect(healthcheckPasses('books-service', { ...serviceEnv, HTTP_PORT: closed })).toBe(false);
+});
