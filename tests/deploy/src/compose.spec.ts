@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compose, type ComposeModel, resolvedModel } from './support/compose';
@@ -24,9 +24,11 @@ it('is a valid Compose file by Docker Compose', () => {
 });
 
 it('is really checked: Compose rejects a broken copy of the file', () => {
-  const broken = join(mkdtempSync(join(tmpdir(), 'deploy-checks-')), 'docker-compose.yml');
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-checks-'));
+  const broken = join(dir, 'docker-compose.yml');
   writeFileSync(broken, readFileSync(join(REPO, 'docker-compose.yml'), 'utf8').replace('condition: service_healthy', 'condition: service_ready'));
   const result = compose(['config', '--quiet'], { file: broken });
+  rmSync(dir, { recursive: true, force: true });
   expect(result.status).not.toBe(0);
   expect(result.stderr).toMatch(/condition/);
 });

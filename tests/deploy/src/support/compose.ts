@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOOLS_DIR } from '@books/stack';
@@ -16,15 +16,14 @@ export interface ComposeResult {
 
 /**
  * Runs `docker-compose -f <file> <args>` in a clean environment: only PATH and HOME and the
- * given variables, and an empty env file instead of a developer's .env, so the results are
+ * given variables, and no env file (/dev/null) instead of a developer's .env, so the results are
  * the file's own defaults unless a test sets a variable. `config` needs no Docker engine.
  */
 export function compose(args: string[], options: { env?: Record<string, string>; file?: string; envFile?: string } = {}): ComposeResult {
   if (!existsSync(COMPOSE_BIN)) throw new Error(`${COMPOSE_BIN} is missing: run scripts/setup.sh (it builds Docker Compose)`);
-  const envFile = options.envFile ?? emptyEnvFile();
   const result = spawnSync(
     COMPOSE_BIN,
-    ['--project-directory', REPO, '-f', options.file ?? join(REPO, 'docker-compose.yml'), '--env-file', envFile, ...args],
+    ['--project-directory', REPO, '-f', options.file ?? join(REPO, 'docker-compose.yml'), '--env-file', options.envFile ?? '/dev/null', ...args],
     {
       cwd: REPO,
       encoding: 'utf8',
@@ -41,15 +40,6 @@ export function resolvedModel(options: Parameters<typeof compose>[1] = {}): Comp
   const result = compose(['config', '--format', 'json'], options);
   if (result.status !== 0) throw new Error(`docker-compose config failed (${result.status}):\n${result.stderr}`);
   return JSON.parse(result.stdout) as ComposeModel;
-}
-
-let emptyFile: string | undefined;
-function emptyEnvFile(): string {
-  if (!emptyFile) {
-    emptyFile = join(mkdtempSync(join(tmpdir(), 'deploy-checks-')), 'empty.env');
-    writeFileSync(emptyFile, '');
-  }
-  return emptyFile;
 }
 
 /** The parts of Compose's canonical JSON model that the checks read. */
