@@ -9,7 +9,6 @@ import { HealthController } from './health/health.controller';
 
 @Module({
   imports: [
-    loggingModule({ service: 'books-service', httpRequests: false }),
     NatsModule.forRootAsync({
       inject: [BooksServiceConfig],
       useFactory: (config: BooksServiceConfig) => ({ servers: config.NATS_URL, name: `books-service/${config.REPLICA_ID}` }),
@@ -21,6 +20,9 @@ import { HealthController } from './health/health.controller';
 })
 export class AppModule {
   static withConfig(config: BooksServiceConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config)] };
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'books-service', httpRequests: false, level: config.LOG_LEVEL })],
+    };
   }
 }

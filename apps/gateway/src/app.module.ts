@@ -12,7 +12,6 @@ import { HealthController } from './health/health.controller';
 
 @Module({
   imports: [
-    loggingModule({ service: 'gateway', httpRequests: true }),
     NatsModule.forRootAsync({
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway' }),
@@ -28,6 +27,9 @@ import { HealthController } from './health/health.controller';
 })
 export class AppModule {
   static withConfig(config: GatewayConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config)] };
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL })],
+    };
   }
 }

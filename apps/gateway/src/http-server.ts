@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { REQUEST_ID_HEADER } from '@books/contracts';
 import type { GatewayConfig } from './config/gateway.config';
+import { clientErrorHandler } from './errors/client-error.handler';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { requestIdFor } from './request-id';
 
@@ -29,6 +30,7 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler,
   });
 }
 

@@ -58,7 +58,9 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     const subscriptions = this.subscriptions;
     this.subscriptions = [];
     await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
+    this.logger.log(`Stopped taking requests; finishing ${this.inFlight.size} in flight`);
     await Promise.allSettled([...this.inFlight]);
+    this.logger.log('Drained');
   }
 
   /** How many requests are being handled right now. */

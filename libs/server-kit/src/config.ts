@@ -31,6 +31,7 @@ export class ConfigError extends Error {
 
 /** Common parsers for environment variables, which are always text. */
 export const env = {
+  logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   milliseconds: (fallback: number) => z.coerce.number().int().min(1).max(600_000).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().min(1).default(fallback),

@@ -9,6 +9,8 @@ export interface LoggingOptions {
   service: string;
   /** Log one line per HTTP request (the gateway); off where HTTP only serves probes. */
   httpRequests: boolean;
+  /** LOG_LEVEL: trace, debug, info, warn, error, fatal or silent. */
+  level: string;
 }
 
 /** Paths probed every few seconds by orchestrators and Prometheus; their lines are noise. */
@@ -17,12 +19,12 @@ const PROBES = /^\/(api\/)?(health\/|metrics$)/;
 /**
  * Structured JSON logs on stdout for every app: one line per HTTP request with method,
  * path, status, duration and request id, and the request id on every line logged while
- * the request is handled. LOG_LEVEL sets the level (info).
+ * the request is handled.
  */
-export function loggingModule({ service, httpRequests }: LoggingOptions): DynamicModule {
+export function loggingModule({ service, httpRequests, level }: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
-      level: process.env['LOG_LEVEL'] ?? 'info',
+      level,
       base: { service },
       timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

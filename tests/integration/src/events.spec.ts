@@ -21,7 +21,7 @@ beforeAll(async () => {
     name: 'events',
     replicas: 2,
     // A short grace period makes the relay take over unfinished changes within a second.
-    serviceEnv: { OUTBOX_GRACE_MS: '300', OUTBOX_INTERVAL_MS: '200' },
+    serviceEnv: { OUTBOX_GRACE_MS: '300', OUTBOX_APPLY_GRACE_MS: '1500', OUTBOX_INTERVAL_MS: '200' },
   });
 });
 afterAll(() => topology?.stop());

@@ -19,6 +19,12 @@ export interface ProcessSpec {
   readyTimeoutMs?: number;
 }
 
+/** How a process ended: its exit code, or the signal that ended it. */
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 // Children must not outlive a test run that crashed or was interrupted.
 const running = new Set<ChildProcess>();
 const killAll = () => running.forEach((child) => child.kill('SIGKILL'));
@@ -36,7 +42,7 @@ for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
 export class ManagedProcess {
   private child?: ChildProcess;
   private log?: WriteStream;
-  private exit?: Promise<number | null>;
+  private exit?: Promise<ExitStatus>;
 
   constructor(readonly spec: ProcessSpec) {}
 
@@ -68,18 +74,18 @@ export class ManagedProcess {
       if (this.spec.echo) stream?.on('data', (chunk: Buffer) => echoLines(this.name, chunk));
     }
     this.exit = new Promise((resolve) => {
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         running.delete(child);
-        resolve(code);
+        resolve({ code, signal });
       });
       child.once('error', (error) => {
         this.log?.write(`spawn failed: ${error.message}\n`);
         running.delete(child);
-        resolve(-1);
+        resolve({ code: -1, signal: null });
       });
     });
-    const exitedEarly = this.exit.then((code) => {
-      throw new Error(`it exited with code ${code} while starting`);
+    const exitedEarly = this.exit.then(({ code, signal }) => {
+      throw new Error(`it exited (${signal ?? `code ${code}`}) while starting`);
     });
     exitedEarly.catch(() => undefined);
     try {
@@ -94,9 +100,9 @@ export class ManagedProcess {
     return this;
   }
 
-  /** SIGTERM, and SIGKILL if it has not exited after `graceMs`. Resolves with the exit code. */
-  async stop(graceMs = 10_000): Promise<number | null> {
-    if (!this.child || !this.exit) return null;
+  /** SIGTERM, and SIGKILL if it has not exited after `graceMs`. Resolves with how it exited. */
+  async stop(graceMs = 10_000): Promise<ExitStatus | undefined> {
+    if (!this.child || !this.exit) return undefined;
     if (this.running) {
       this.child.kill('SIGCONT');
       this.child.kill('SIGTERM');
@@ -129,8 +135,8 @@ export class ManagedProcess {
   }
 
   /** Resolves when the process exits by itself (or is stopped). */
-  exited(): Promise<number | null> {
-    return this.exit ?? Promise.resolve(null);
+  exited(): Promise<ExitStatus | undefined> {
+    return this.exit ?? Promise.resolve(undefined);
   }
 
   /** The last lines it logged, for error messages. */

@@ -108,6 +108,13 @@ export class BooksRepository implements OnModuleInit {
     await this.changes.updateOne({ _id: change._id }, { $set: { published: true } });
   }
 
+  /** Whether the books collection already reflects the change (or a later one). */
+  async isApplied(change: BookChangeDocument): Promise<boolean> {
+    const book = await this.books.findOne({ _id: change.bookId }, { projection: { version: 1 } });
+    if (!book) return change.type !== 'created';
+    return book.version >= change.version;
+  }
+
   /** Writes the state of a change into `books`. Idempotent, so a crashed write can be redone. */
   async applyChange(change: BookChangeDocument): Promise<void> {
     if (change.type === 'created') {

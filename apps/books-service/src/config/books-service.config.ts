@@ -7,6 +7,7 @@ const schema = z.object({
   MONGODB_URL: env.url('mongodb://127.0.0.1:27017/books', /^mongodb(\+srv)?:\/\/.+/),
   /** Port of the small HTTP server for health checks (and metrics). */
   HTTP_PORT: env.port(3100),
+  LOG_LEVEL: env.logLevel(),
   /** How long a database operation may take before the request fails with 503. */
   DB_TIMEOUT_MS: env.milliseconds(2_000),
   /** Seed the sample books into an empty catalogue at start-up. */
@@ -15,8 +16,10 @@ const schema = z.object({
   EVENTS_MAX_AGE_HOURS: env.positiveInt(24 * 30),
   /** Copies of the event stream in a NATS cluster (1 for a single server). */
   EVENTS_REPLICAS: env.positiveInt(1),
-  /** How long a committed change may stay unpublished before the relay takes it over. */
+  /** How long a committed change may stay unpublished before the relay publishes it. */
   OUTBOX_GRACE_MS: env.milliseconds(2_000),
+  /** How long a committed change may stay unapplied before the relay applies it (its writer died). */
+  OUTBOX_APPLY_GRACE_MS: env.milliseconds(30_000),
   /** How often the relay looks for such changes. */
   OUTBOX_INTERVAL_MS: env.milliseconds(1_000),
   /** Names this replica in logs and replies; defaults to host and pid. */

@@ -9,7 +9,8 @@ const BATCH = 500;
  * Finishes the changes whose writer did not: a replica killed after committing, or NATS
  * unreachable at publish time. Every replica runs it; the work is idempotent (applying a
  * change checks the version, publishing is de-duplicated by event id), so no leader is
- * needed. It leaves young changes alone, because their writer is most likely still busy.
+ * needed. It publishes changes left unpublished for OUTBOX_GRACE_MS, and applies a
+ * committed change to the books collection only after OUTBOX_APPLY_GRACE_MS.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -41,16 +42,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async relay(): Promise<void> {
-    const before = new Date(Date.now() - this.config.OUTBOX_GRACE_MS);
-    const stale = await this.repository.findUnpublishedBefore(before, BATCH);
-    const books = new Set<string>();
-    for (const change of stale) {
-      // Only a book's newest change can be unapplied, but applying is idempotent and
-      // checks the version, so applying each in order is safe and simpler to reason about.
-      await this.repository.applyChange(change);
-      books.add(change.bookId);
+    const now = Date.now();
+    const stale = await this.repository.findUnpublishedBefore(new Date(now - this.config.OUTBOX_GRACE_MS), BATCH);
+    const newestByBook = new Map(stale.map((change) => [change.bookId, change]));
+    let rolledForward = 0;
+    for (const [bookId, newest] of newestByBook) {
+      // Only a book's newest change can be unapplied: nobody can commit the next version
+      // before it is. An event is published only after its change is applied.
+      if (!(await this.repository.isApplied(newest))) {
+        // Its writer may only be slow. Writing for it too soon could race it, and on a
+        // database without atomic conditional writes (FerretDB) a late write can undo a
+        // newer one; so roll forward only once the writer has surely died.
+        if (now - newest.occurredAt.getTime() < this.config.OUTBOX_APPLY_GRACE_MS) continue;
+        await this.repository.applyChange(newest);
+        rolledForward++;
+      }
+      await this.publisher.publishPending(bookId);
     }
-    for (const bookId of books) await this.publisher.publishPending(bookId);
-    if (stale.length > 0) this.logger.log(`Relayed ${stale.length} change(s) of ${books.size} book(s)`);
+    if (stale.length > 0) {
+      this.logger.log(`Relayed ${stale.length} change(s) of ${newestByBook.size} book(s); rolled ${rolledForward} forward`);
+    }
   }
 }

@@ -3,6 +3,7 @@ import { ConfigFrom, env } from '@books/server-kit';
 
 const schema = z.object({
   PORT: env.port(3000),
+  LOG_LEVEL: env.logLevel(),
   HOST: z.string().default('0.0.0.0'),
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
   /** Deadline for one books-service request; past it the client gets 504. */
