@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, env, loadConfig } from './config';
 
 const schema = z.object({

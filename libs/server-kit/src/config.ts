@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Reads the environment once, at start-up, into a typed object. A bad value stops the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigFrom, env } from '@books/server-kit';
 
 const schema = z.object({

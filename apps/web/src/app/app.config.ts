@@ -1,10 +1,16 @@
-import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { type ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { appRoutes } from './app.routes';
+import { apiErrorsInterceptor } from './books/data-access/api-errors.interceptor';
+import { retryReadsInterceptor } from './books/data-access/retry-reads.interceptor';
 
+// Zoneless change detection is Angular's default (no zone.js is loaded): signals drive rendering.
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideRouter(appRoutes)
-  ]
+    provideRouter(appRoutes),
+    // The first interceptor sees the final outcome: retries happen inside, errors are read outside.
+    provideHttpClient(withFetch(), withInterceptors([apiErrorsInterceptor, retryReadsInterceptor])),
+  ],
 };

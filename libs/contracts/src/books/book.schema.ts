@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The rules for a book, written once. The gateway validates HTTP bodies with them,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BookIdSchema, BookInputSchema, BookPatchSchema, type Book } from './book.schema';
 import type { BookPage, ListBooksRequest } from './list-books.schema';
 import { BooksSubjects } from '../subjects';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BookSchema } from './book.schema';
 
 export const SORT_FIELDS = ['title', 'author', 'year', 'score', 'createdAt', 'updatedAt'] as const;

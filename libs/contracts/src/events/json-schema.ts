@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BookEventSchema } from './book-event.schema';
 
 /** The JSON Schema (draft 2020-12) of a book event, generated from the Zod contract. */

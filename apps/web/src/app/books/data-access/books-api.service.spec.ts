@@ -1,0 +1,96 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { firstValueFrom } from 'rxjs';
+import { aBook } from '../testing/books.fixtures';
+import { apiErrorsInterceptor } from './api-errors.interceptor';
+import { BooksApi } from './books-api.service';
+import { ApiError } from './problem';
+
+describe('BooksApi', () => {
+  let api: BooksApi;
+  let http: HttpTestingController;
+  const input = { title: 'The Road', author: 'Cormac McCarthy', year: 2006, score: 9, read: true };
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(withInterceptors([apiErrorsInterceptor])), provideHttpClientTesting()],
+    });
+    api = TestBed.inject(BooksApi);
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => http.verify());
+
+  it('lists a page with paging, sorting, search and the read filter as query parameters', async () => {
+    const page = firstValueFrom(api.list({ offset: 8, limit: 8, sort: '-year', q: 'road', read: false }));
+
+    const request = http.expectOne((candidate) => candidate.url === '/api/books');
+    expect(request.request.params.toString()).toBe('offset=8&limit=8&sort=-year&q=road&read=false');
+    request.flush({ items: [], total: 0, offset: 8, limit: 8 });
+    expect(await page).toEqual({ items: [], total: 0, offset: 8, limit: 8 });
+  });
+
+  it('leaves out an empty search and a missing filter', () => {
+    api.list({ offset: 0, limit: 8, sort: 'author' }).subscribe();
+
+    expect(http.expectOne('/api/books?offset=0&limit=8&sort=author').request.method).toBe('GET');
+  });
+
+  it('creates with the Idempotency-Key it is given', () => {
+    api.create(input, 'key-1').subscribe();
+
+    const request = http.expectOne('/api/books');
+    expect(request.request.method).toBe('POST');
+    expect(request.request.headers.get('Idempotency-Key')).toBe('key-1');
+    expect(request.request.body).toEqual(input);
+    request.flush(aBook(input), { status: 201, statusText: 'Created' });
+  });
+
+  it('replaces with If-Match naming the version the user edited', () => {
+    const book = aBook({ version: 4 });
+    api.replace(book.id, input, 4).subscribe();
+
+    const request = http.expectOne(`/api/books/${book.id}`);
+    expect(request.request.method).toBe('PUT');
+    expect(request.request.headers.get('If-Match')).toBe('"4"');
+    request.flush({ ...book, ...input, version: 5 });
+  });
+
+  it('deletes with If-Match', () => {
+    const book = aBook({ version: 2 });
+    api.delete(book.id, 2).subscribe();
+
+    const request = http.expectOne(`/api/books/${book.id}`);
+    expect(request.request.method).toBe('DELETE');
+    expect(request.request.headers.get('If-Match')).toBe('"2"');
+    request.flush(null, { status: 204, statusText: 'No Content' });
+  });
+
+  it('fails with the problem the API answered', async () => {
+    const book = aBook();
+    const saved = firstValueFrom(api.replace(book.id, input, 1));
+
+    http.expectOne(`/api/books/${book.id}`).flush(
+      {
+        type: 'urn:books-catalogue:problem:version-mismatch',
+        title: 'The book was changed by someone else',
+        status: 412,
+        detail: 'Version 2 is current.',
+      },
+      { status: 412, statusText: 'Precondition Failed', headers: { 'Content-Type': 'application/problem+json' } },
+    );
+
+    const error = await saved.catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 412, detail: 'Version 2 is current.' });
+  });
+
+  it('fails as unreachable when the network does', async () => {
+    const page = firstValueFrom(api.get(aBook().id));
+
+    http.expectOne(() => true).error(new ProgressEvent('error'), { status: 0 });
+
+    await expect(page).rejects.toMatchObject({ unreachable: true });
+  });
+});

@@ -1,0 +1,280 @@
+import { Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import type { Book } from '@books/contracts';
+import { aBook, aBookEvent } from '../testing/books.fixtures';
+import { FakeBooksApi, invalid, problem } from '../testing/fake-books-api';
+import { FakeEventSources } from '../testing/fake-event-source';
+import { BooksStore, HIGHLIGHT_MS, REFRESH_COALESCE_MS, UNDO_WINDOW_MS } from './books.store';
+import { Toaster } from './toaster.service';
+
+@Component({ template: '', providers: [BooksStore] })
+class Host {}
+
+describe('BooksStore', () => {
+  let api: FakeBooksApi;
+  let sources: FakeEventSources;
+  let router: Router;
+  let store: BooksStore;
+
+  /** Lets navigations, debounces and quiet refetches run their course. */
+  const settle = () => jest.advanceTimersByTimeAsync(REFRESH_COALESCE_MS);
+
+  /** Opens the page at `url`, as a user following a link would. */
+  async function openAt(url: string): Promise<void> {
+    const navigated = router.navigateByUrl(url);
+    await settle();
+    await navigated;
+    store = TestBed.createComponent(Host).debugElement.injector.get(BooksStore);
+    await settle();
+  }
+
+  const titles = () => store.books().map((book) => book.title);
+  const url = () => router.url;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    api = new FakeBooksApi();
+    sources = new FakeEventSources();
+    TestBed.configureTestingModule({
+      providers: [provideRouter([{ path: '**', component: Host }]), FakeBooksApi.provide(api), sources.provide()],
+    });
+    router = TestBed.inject(Router);
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  describe('the page it shows', () => {
+    beforeEach(() => {
+      api.seed(42, (index) => {
+        const number = String(index + 1).padStart(2, '0');
+        return { title: `Title ${number}`, author: `Author ${number}` };
+      });
+    });
+
+    it('loads the first 8 books by author when the URL says nothing', async () => {
+      await openAt('/');
+
+      expect(api.callsTo('list')[0].request).toEqual({ offset: 0, limit: 8, sort: 'author' });
+      expect(store.status()).toBe('ready');
+      expect(store.books()).toHaveLength(8);
+      expect(store.total()).toBe(42);
+      expect(store.pageCount()).toBe(6);
+    });
+
+    it('loads the page the URL names', async () => {
+      await openAt('/?page=2&size=16&sort=-title&q=title&read=false');
+
+      expect(api.callsTo('list')[0].request).toEqual({ offset: 16, limit: 16, sort: '-title', q: 'title', read: false });
+      expect(store.query()).toEqual({ page: 2, size: 16, sort: '-title', q: 'title', read: 'unread' });
+    });
+
+    it('puts each change of page, size, sort, search and filter in the URL', async () => {
+      await openAt('/');
+
+      store.goToPage(3);
+      await settle();
+      expect(url()).toBe('/?page=3');
+
+      store.setPageSize(16);
+      await settle();
+      expect(url()).toBe('/?page=2&size=16'); // book 17, the first shown, stays in view
+
+      store.sortBy('title');
+      await settle();
+      expect(url()).toBe('/?size=16&sort=title');
+      store.sortBy('title');
+      await settle();
+      expect(url()).toBe('/?size=16&sort=-title');
+
+      store.search('  wyndham ');
+      await settle();
+      expect(url()).toBe('/?size=16&sort=-title&q=wyndham');
+
+      store.filter('read');
+      await settle();
+      expect(url()).toBe('/?size=16&sort=-title&q=wyndham&read=true');
+    });
+
+    it('goes to the last page when the URL points past it', async () => {
+      await openAt('/?page=9');
+      await settle();
+
+      expect(url()).toBe('/?page=6');
+      expect(titles()).toEqual(['Title 41', 'Title 42']);
+    });
+
+    it('shows an error, then loads again on retry', async () => {
+      api.failWith(problem(503, 'The books service is unavailable', 'No books-service replica is reachable right now.'));
+      await openAt('/');
+
+      expect(store.status()).toBe('error');
+      expect(store.errorMessage()).toBe('No books-service replica is reachable right now.');
+
+      store.reload();
+      await settle();
+      expect(store.status()).toBe('ready');
+      expect(store.books()).toHaveLength(8);
+    });
+
+    it('keeps the rows on screen while the next page loads', async () => {
+      await openAt('/');
+      api.hold();
+
+      store.goToPage(2);
+      await settle();
+      expect(store.status()).toBe('loading');
+      expect(titles()[0]).toBe('Title 01');
+
+      api.release();
+      expect(store.status()).toBe('ready');
+      expect(titles()[0]).toBe('Title 09');
+    });
+  });
+
+  describe('changes by others', () => {
+    let shown: Book[];
+
+    beforeEach(async () => {
+      shown = api.seed(3, (index) => ({ author: `Author ${index + 1}`, version: 2 }));
+      await openAt('/');
+    });
+
+    it('updates a row in place and highlights it', async () => {
+      const renamed = { ...shown[1], title: 'Renamed', version: 3 };
+
+      sources.latest.emit('book.updated', aBookEvent('book.updated', renamed));
+
+      expect(titles()[1]).toBe('Renamed');
+      expect(store.highlighted().has(renamed.id)).toBe(true);
+      await jest.advanceTimersByTimeAsync(HIGHLIGHT_MS);
+      expect(store.highlighted().has(renamed.id)).toBe(false);
+    });
+
+    it('ignores an event older than what is shown', async () => {
+      sources.latest.emit('book.updated', aBookEvent('book.updated', { ...shown[0], title: 'Stale', version: 2 }));
+      await settle();
+
+      expect(titles()[0]).toBe(shown[0].title);
+      expect(api.callsTo('list')).toHaveLength(1);
+    });
+
+    it('removes a deleted book in place', () => {
+      sources.latest.emit('book.deleted', aBookEvent('book.deleted', { ...shown[0], version: 3 }));
+
+      expect(titles()).toEqual([shown[1].title, shown[2].title]);
+      expect(store.total()).toBe(2);
+    });
+
+    it('refetches quietly, once per burst, to place a new book', async () => {
+      const created = aBook({ author: 'Author 0' });
+      api.books = [...api.books, created];
+      api.hold();
+
+      sources.latest.emit('book.created', aBookEvent('book.created', created));
+      sources.latest.emit('book.updated', aBookEvent('book.updated', { ...shown[2], version: 3 }));
+      await settle();
+
+      expect(store.status()).toBe('ready'); // no loading state for a quiet refetch
+      api.release();
+      expect(api.callsTo('list')).toHaveLength(2);
+      expect(titles()[0]).toBe(created.title);
+      expect(store.highlighted().has(created.id)).toBe(true);
+    });
+
+    it('catches up when the stream comes back after a gap', async () => {
+      sources.latest.open();
+      sources.latest.fail();
+      sources.latest.open();
+      await settle();
+
+      expect(api.callsTo('list')).toHaveLength(2);
+    });
+  });
+
+  describe('changes by this user', () => {
+    let toaster: Toaster;
+    const toasts = () => toaster.toasts().map((toast) => toast.message);
+
+    beforeEach(async () => {
+      api.seed(3, (index) => ({ title: `Title ${index + 1}`, author: `Author ${index + 1}` }));
+      await openAt('/');
+      toaster = TestBed.inject(Toaster);
+    });
+
+    it('adds a book with the caller’s Idempotency-Key', async () => {
+      const book = { title: 'Oryx and Crake', author: 'Margaret Atwood', year: 2003, score: 8, read: true };
+
+      const result = await store.create(book, 'key-1');
+
+      expect(result.status).toBe('saved');
+      expect(api.callsTo('create')[0]).toMatchObject({ book, idempotencyKey: 'key-1' });
+      expect(toasts()).toEqual(['Added “Oryx and Crake”.']);
+    });
+
+    it('saves an edit against the version the user edited', async () => {
+      const [book] = store.books();
+
+      const result = await store.update(book.id, { ...book, title: 'New title' }, book.version);
+
+      expect(result).toMatchObject({ status: 'saved', book: { title: 'New title', version: 2 } });
+      expect(titles()[0]).toBe('New title');
+      expect(toasts()).toEqual(['Saved “New title”.']);
+    });
+
+    it('reports a conflict with the current version when someone else saved first', async () => {
+      const [book] = store.books();
+      const theirs = { ...book, title: 'Their title', version: 2 };
+      api.books = api.books.map((candidate) => (candidate.id === book.id ? theirs : candidate));
+
+      const result = await store.update(book.id, { ...book, title: 'My title' }, 1);
+
+      expect(result).toEqual({ status: 'conflict', theirs });
+      expect(titles()[0]).toBe('Their title');
+    });
+
+    it('passes on the API’s field errors', async () => {
+      const [book] = store.books();
+      api.failWith(invalid({ field: 'title', message: 'Title is required' }));
+
+      const result = await store.update(book.id, book, 1);
+
+      expect(result).toEqual({ status: 'invalid', errors: [{ field: 'title', message: 'Title is required' }] });
+    });
+
+    it('deletes, then undoes by adding the book again with its fields', async () => {
+      const [book] = store.books();
+
+      expect(await store.remove(book)).toBe(true);
+      expect(api.callsTo('delete')[0]).toEqual({ method: 'delete', id: book.id, expectedVersion: 1 });
+      expect(titles()).not.toContain(book.title);
+      const [toast] = toaster.toasts();
+      expect(toast).toMatchObject({ message: `Deleted “${book.title}”.`, action: { label: 'Undo' } });
+
+      toaster.act(toast.id);
+      await settle();
+
+      const { title, author, year, score, read } = book;
+      expect(api.callsTo('create')[0].book).toEqual({ title, author, year, score, read });
+      expect(titles()).toContain(book.title);
+      expect(toasts()).toEqual([`Restored “${book.title}”.`]);
+    });
+
+    it('offers the undo for about six seconds', async () => {
+      await store.remove(store.books()[0]);
+
+      await jest.advanceTimersByTimeAsync(UNDO_WINDOW_MS - 1);
+      expect(toaster.toasts()).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(toaster.toasts()).toHaveLength(0);
+    });
+
+    it('does not delete a book someone else changed meanwhile', async () => {
+      const [book] = store.books();
+      api.failWith(problem(412, 'The book was changed by someone else'));
+
+      expect(await store.remove(book)).toBe(false);
+      expect(toasts()[0]).toMatch(/was changed by someone else, so it was not deleted/);
+    });
+  });
+});

@@ -1,0 +1,317 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { ActivatedRoute, Router } from '@angular/router';
+import type { Book, BookEvent, BookInput, BookPage, FieldError, SortField } from '@books/contracts';
+import {
+  EMPTY,
+  type Observable,
+  Subject,
+  catchError,
+  debounceTime,
+  distinctUntilChanged,
+  firstValueFrom,
+  map,
+  merge,
+  switchMap,
+  tap,
+} from 'rxjs';
+import { BookEvents } from './book-events.service';
+import {
+  type BookListQuery,
+  type PageSize,
+  type ReadFilter,
+  nextSort,
+  queryFromParams,
+  sameQuery,
+  toListRequest,
+  toQueryParams,
+} from './book-list-query';
+import { BooksApi } from './books-api.service';
+import { newIdempotencyKey } from './idempotency';
+import { type ApiError, describeApiError, toApiError } from './problem';
+import { Toaster } from './toaster.service';
+
+export type ListStatus = 'loading' | 'ready' | 'error';
+
+/** What saving a book came to, for the form to show. */
+export type SaveResult =
+  | { readonly status: 'saved'; readonly book: Book }
+  /** The API refused some fields (400): the messages go next to them. */
+  | { readonly status: 'invalid'; readonly errors: readonly FieldError[] }
+  /** Someone else changed the book first (412); `theirs` is how it is now. */
+  | { readonly status: 'conflict'; readonly theirs: Book }
+  /** The book has been deleted. */
+  | { readonly status: 'gone' }
+  | { readonly status: 'failed'; readonly message: string };
+
+export const UNDO_WINDOW_MS = 6000;
+export const HIGHLIGHT_MS = 2500;
+/** Events come in bursts (an import, a busy colleague); one refetch answers a burst. */
+export const REFRESH_COALESCE_MS = 150;
+
+interface ListState {
+  readonly status: ListStatus;
+  /** The last page loaded; it stays on screen while the next one loads. */
+  readonly page: BookPage | undefined;
+  readonly error: ApiError | undefined;
+}
+
+interface LoadRequest {
+  readonly query: BookListQuery;
+  /** A refetch after a change: no loading state, and a failure keeps the rows shown. */
+  readonly quiet: boolean;
+}
+
+/**
+ * The books page: which books it shows (named by the URL), their loading and its errors, live
+ * changes made by others and the changes this user makes. Components read the signals and call
+ * the methods; the rules live here.
+ */
+@Injectable()
+export class BooksStore {
+  private readonly api = inject(BooksApi);
+  private readonly toaster = inject(Toaster);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+
+  private readonly query$ = this.route.queryParamMap.pipe(map(queryFromParams), distinctUntilChanged(sameQuery));
+  private readonly state = signal<ListState>({ status: 'loading', page: undefined, error: undefined });
+  private readonly reloads = new Subject<void>();
+  private readonly refreshes = new Subject<void>();
+  private readonly highlightedIds = signal<ReadonlySet<string>>(new Set());
+  private readonly highlightTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  readonly query = toSignal(this.query$, { requireSync: true });
+  readonly status = computed(() => this.state().status);
+  /** Why the list failed to load, in words. */
+  readonly errorMessage = computed(() => {
+    const error = this.state().error;
+    return error ? describeApiError(error) : '';
+  });
+  /** True until the first page arrives: there is nothing to show yet, not even old rows. */
+  readonly firstLoad = computed(() => this.state().page === undefined && this.status() === 'loading');
+  readonly books = computed(() => this.state().page?.items ?? []);
+  readonly total = computed(() => this.state().page?.total ?? 0);
+  readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.query().size)));
+  /** Books changed a moment ago, by anyone: the table flashes their rows. */
+  readonly highlighted = this.highlightedIds.asReadonly();
+
+  constructor() {
+    merge(
+      this.query$.pipe(map((query) => ({ query, quiet: false }))),
+      this.reloads.pipe(map(() => ({ query: this.query(), quiet: false }))),
+      this.refreshes.pipe(
+        debounceTime(REFRESH_COALESCE_MS),
+        map(() => ({ query: this.query(), quiet: true })),
+      ),
+    )
+      .pipe(
+        // A newer request wins: the answer to an older query must never land on top of it.
+        switchMap((request) => this.load(request)),
+        takeUntilDestroyed(),
+      )
+      .subscribe();
+
+    const events = inject(BookEvents);
+    events.changes$.pipe(takeUntilDestroyed()).subscribe((event) => this.applyEvent(event));
+    events.reconnected$.pipe(takeUntilDestroyed()).subscribe(() => this.refreshes.next());
+
+    inject(DestroyRef).onDestroy(() => this.highlightTimers.forEach((timer) => clearTimeout(timer)));
+  }
+
+  sortBy(field: SortField): void {
+    this.navigate({ sort: nextSort(this.query().sort, field), page: 1 });
+  }
+
+  goToPage(page: number): void {
+    this.navigate({ page: Math.min(Math.max(1, page), this.pageCount()) });
+  }
+
+  /** Keeps the first book of the current page in view. */
+  setPageSize(size: PageSize): void {
+    const { page, size: oldSize } = this.query();
+    this.navigate({ size, page: Math.floor(((page - 1) * oldSize) / size) + 1 });
+  }
+
+  /** Replaces the history entry: the back button should not replay every pause in typing. */
+  search(q: string): void {
+    this.navigate({ q: q.trim(), page: 1 }, { replaceUrl: true });
+  }
+
+  filter(read: ReadFilter): void {
+    this.navigate({ read, page: 1 });
+  }
+
+  reload(): void {
+    this.reloads.next();
+  }
+
+  async create(book: BookInput, idempotencyKey: string): Promise<SaveResult> {
+    try {
+      const created = await firstValueFrom(this.api.create(book, idempotencyKey));
+      this.changed(created);
+      this.toaster.show(`Added “${created.title}”.`);
+      return { status: 'saved', book: created };
+    } catch (error) {
+      return this.saveFailed(toApiError(error));
+    }
+  }
+
+  /** Saves `book` over the version the user edited; a 412 comes back with their version. */
+  async update(id: string, book: BookInput, expectedVersion: number): Promise<SaveResult> {
+    try {
+      const saved = await firstValueFrom(this.api.replace(id, book, expectedVersion));
+      this.changed(saved);
+      this.toaster.show(`Saved “${saved.title}”.`);
+      return { status: 'saved', book: saved };
+    } catch (error) {
+      const apiError = toApiError(error);
+      return apiError.status === 412 ? this.conflictOver(id) : this.saveFailed(apiError);
+    }
+  }
+
+  /**
+   * Deletes at once (the server keeps no trash), then offers a few seconds to undo, which
+   * adds the book again with the same fields. Resolves to whether the book is gone.
+   */
+  async remove(book: Book): Promise<boolean> {
+    try {
+      await firstValueFrom(this.api.delete(book.id, book.version));
+    } catch (error) {
+      return this.removeFailed(book, toApiError(error));
+    }
+    this.removeShown(book.id);
+    this.refreshes.next();
+    const undoKey = newIdempotencyKey();
+    this.toaster.show(`Deleted “${book.title}”.`, {
+      durationMs: UNDO_WINDOW_MS,
+      action: { label: 'Undo', run: () => void this.restore(book, undoKey) },
+    });
+    return true;
+  }
+
+  private load(request: LoadRequest): Observable<unknown> {
+    const { query } = request;
+    // Quiet only over a settled list: a refetch that replaces a pending load must report like it.
+    const quiet = request.quiet && this.status() === 'ready';
+    if (!quiet) this.state.update((state) => ({ ...state, status: 'loading', error: undefined }));
+    return this.api.list(toListRequest(query)).pipe(
+      tap((page) => this.showPage(query, page)),
+      catchError((error: unknown) => {
+        // A quiet refresh that fails keeps the rows shown; the next change or reload tries again.
+        if (!quiet) this.state.update((state) => ({ ...state, status: 'error', error: toApiError(error) }));
+        return EMPTY;
+      }),
+    );
+  }
+
+  private showPage(query: BookListQuery, page: BookPage): void {
+    const lastPage = Math.max(1, Math.ceil(page.total / query.size));
+    if (query.page > lastPage) {
+      // Past the end (an old link, or the last book of the last page went): show the last page.
+      this.navigate({ page: lastPage }, { replaceUrl: true });
+      return;
+    }
+    this.state.set({ status: 'ready', page, error: undefined });
+  }
+
+  private applyEvent(event: BookEvent): void {
+    const shown = this.books().find((book) => book.id === event.bookId);
+    if (shown && event.version <= shown.version) return; // we show this change, or a later one
+    if (event.book) {
+      this.replaceShown(event.book);
+      this.highlight(event.bookId);
+    } else {
+      this.removeShown(event.bookId);
+    }
+    // Order, membership and totals follow the server's sorting, search and filters: ask it.
+    this.refreshes.next();
+  }
+
+  private changed(book: Book): void {
+    this.replaceShown(book);
+    this.highlight(book.id);
+    this.refreshes.next();
+  }
+
+  private async conflictOver(id: string): Promise<SaveResult> {
+    try {
+      const theirs = await firstValueFrom(this.api.get(id));
+      this.replaceShown(theirs);
+      return { status: 'conflict', theirs };
+    } catch (error) {
+      return this.saveFailed(toApiError(error));
+    }
+  }
+
+  private saveFailed(error: ApiError): SaveResult {
+    if (error.status === 404) {
+      this.refreshes.next();
+      return { status: 'gone' };
+    }
+    if (error.status === 400 && error.fieldErrors.length > 0) return { status: 'invalid', errors: error.fieldErrors };
+    return { status: 'failed', message: describeApiError(error) };
+  }
+
+  private removeFailed(book: Book, error: ApiError): boolean {
+    this.refreshes.next();
+    if (error.status === 404) {
+      this.removeShown(book.id);
+      this.toaster.show(`“${book.title}” had already been deleted.`, { tone: 'info' });
+      return true;
+    }
+    this.toaster.error(
+      error.status === 412
+        ? `“${book.title}” was changed by someone else, so it was not deleted. Check the new version, then try again.`
+        : `“${book.title}” was not deleted. ${describeApiError(error)}`,
+    );
+    return false;
+  }
+
+  private async restore(book: Book, idempotencyKey: string): Promise<void> {
+    const { title, author, year, score, read } = book;
+    try {
+      const restored = await firstValueFrom(this.api.create({ title, author, year, score, read }, idempotencyKey));
+      this.changed(restored);
+      this.toaster.show(`Restored “${restored.title}”.`);
+    } catch (error) {
+      this.toaster.error(`“${title}” could not be restored. ${describeApiError(toApiError(error))}`);
+    }
+  }
+
+  /** Puts a newer version of a book in its row, if the page shows it. */
+  private replaceShown(book: Book): void {
+    this.updatePage((page) => ({
+      ...page,
+      items: page.items.map((item) => (item.id === book.id && book.version > item.version ? book : item)),
+    }));
+  }
+
+  private removeShown(id: string): void {
+    this.updatePage((page) => {
+      const items = page.items.filter((item) => item.id !== id);
+      return { ...page, items, total: page.total - (page.items.length - items.length) };
+    });
+  }
+
+  private updatePage(change: (page: BookPage) => BookPage): void {
+    this.state.update((state) => (state.page ? { ...state, page: change(state.page) } : state));
+  }
+
+  /** Flashes a row; a second change within the flash starts it over. */
+  private highlight(id: string): void {
+    clearTimeout(this.highlightTimers.get(id));
+    this.highlightedIds.update((ids) => new Set(ids).add(id));
+    this.highlightTimers.set(id, setTimeout(() => this.unhighlight(id), HIGHLIGHT_MS));
+  }
+
+  private unhighlight(id: string): void {
+    this.highlightTimers.delete(id);
+    this.highlightedIds.update((ids) => new Set([...ids].filter((other) => other !== id)));
+  }
+
+  private navigate(changes: Partial<BookListQuery>, extras: { replaceUrl?: boolean } = {}): void {
+    const query = { ...this.query(), ...changes };
+    void this.router.navigate([], { relativeTo: this.route, queryParams: toQueryParams(query), ...extras });
+  }
+}

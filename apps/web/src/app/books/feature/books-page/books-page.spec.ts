@@ -1,0 +1,172 @@
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { REFRESH_COALESCE_MS } from '../../data-access/books.store';
+import { Toaster } from '../../data-access/toaster.service';
+import { SEARCH_DEBOUNCE_MS } from '../../ui/book-toolbar/book-toolbar';
+import { aBookEvent } from '../../testing/books.fixtures';
+import { dialogTitled, openDialogTitles } from '../../testing/dialogs';
+import { button, field, queryButton, textOf, type } from '../../testing/dom';
+import { FakeBooksApi, problem } from '../../testing/fake-books-api';
+import { FakeEventSources } from '../../testing/fake-event-source';
+import { BooksPage } from './books-page';
+
+describe('BooksPage', () => {
+  let api: FakeBooksApi;
+  let sources: FakeEventSources;
+  let harness: RouterTestingHarness;
+  let page: HTMLElement;
+
+  beforeEach(async () => {
+    api = new FakeBooksApi();
+    api.seed(42, (index) => {
+      const number = String(index + 1).padStart(2, '0');
+      return { title: `Title ${number}`, author: `Author ${number}`, year: 1950 + index };
+    });
+    sources = new FakeEventSources();
+    TestBed.configureTestingModule({
+      providers: [provideRouter([{ path: '', component: BooksPage }]), FakeBooksApi.provide(api), sources.provide()],
+    });
+    harness = await RouterTestingHarness.create();
+  });
+
+  async function visit(url = '/'): Promise<void> {
+    await harness.navigateByUrl(url, BooksPage);
+    page = harness.routeNativeElement!;
+    await settle();
+  }
+
+  /** Lets navigation, debounces, quiet refetches and rendering run their course. */
+  async function settle(ms = 0): Promise<void> {
+    await harness.fixture.whenStable();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await harness.fixture.whenStable();
+  }
+
+  const titles = () => [...page.querySelectorAll('tbody th[scope="row"]')].map(textOf);
+  const range = () => textOf(page.querySelector('.pagination__range'));
+
+  it('shows the first 8 books by author, and where they are in the catalogue', async () => {
+    await visit();
+
+    expect(titles()).toEqual(['Title 01', 'Title 02', 'Title 03', 'Title 04', 'Title 05', 'Title 06', 'Title 07', 'Title 08']);
+    expect(range()).toBe('1–8 of 42');
+    expect(button(page, 'Author').closest('th')?.getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('sorts by a column, and reverses on a second click', async () => {
+    await visit();
+
+    button(page, 'Year').click();
+    await settle();
+    expect(button(page, 'Year').closest('th')?.getAttribute('aria-sort')).toBe('ascending');
+    expect(button(page, 'Author').closest('th')?.hasAttribute('aria-sort')).toBe(false);
+
+    button(page, 'Year').click();
+    await settle();
+    expect(button(page, 'Year').closest('th')?.getAttribute('aria-sort')).toBe('descending');
+    expect(titles()[0]).toBe('Title 42');
+  });
+
+  it('pages forward and back', async () => {
+    await visit();
+
+    button(page, 'Next page').click();
+    await settle();
+    expect(range()).toBe('9–16 of 42');
+    expect(titles()[0]).toBe('Title 09');
+
+    button(page, 'Last page').click();
+    await settle();
+    expect(range()).toBe('41–42 of 42');
+  });
+
+  it('opens on the page a shared link names', async () => {
+    await visit('/?page=2&size=16&sort=-title');
+
+    expect(range()).toBe('17–32 of 42');
+    expect(titles()[0]).toBe('Title 26');
+    expect(field<HTMLSelectElement>(page, 'Books per page').value).toBe('16');
+  });
+
+  it('says when a search finds nothing, and clears it', async () => {
+    await visit();
+
+    type(field(page, 'Search'), 'xyz');
+    await settle(SEARCH_DEBOUNCE_MS + 50);
+    expect(textOf(page.querySelector('h2'))).toBe('No books match “xyz”');
+    expect(page.querySelector('table')).toBeNull();
+
+    button(page, 'Clear search').click();
+    await settle();
+    expect(titles()).toHaveLength(8);
+    expect(field(page, 'Search').value).toBe('');
+    expect(document.activeElement).toBe(field(page, 'Search'));
+  });
+
+  it('shows an error with a Retry button when the list fails to load', async () => {
+    api.failWith(problem(503, 'The books service is unavailable', 'No books-service replica is reachable right now.'));
+    await visit();
+
+    const alert = page.querySelector('[role="alert"]');
+    expect(textOf(alert)).toContain('No books-service replica is reachable right now.');
+
+    button(page, 'Retry').click();
+    await settle();
+    expect(page.querySelector('[role="alert"]')).toBeNull();
+    expect(titles()).toHaveLength(8);
+  });
+
+  it('deletes a book after confirming, and offers to undo', async () => {
+    await visit();
+
+    button(page, 'Delete Title 01').click();
+    await settle();
+    button(dialogTitled('Delete book?'), 'Delete').click();
+    await settle(REFRESH_COALESCE_MS + 50);
+
+    expect(openDialogTitles()).toEqual([]);
+    expect(titles()).not.toContain('Title 01');
+    expect(range()).toBe('1–8 of 41');
+    const [toast] = TestBed.inject(Toaster).toasts();
+    expect(toast).toMatchObject({ message: 'Deleted “Title 01”.', action: { label: 'Undo' } });
+  });
+
+  it('keeps the book when the user cancels', async () => {
+    await visit();
+
+    button(page, 'Delete Title 01').click();
+    await settle();
+    button(dialogTitled('Delete book?'), 'Cancel').click();
+    await settle();
+
+    expect(api.callsTo('delete')).toEqual([]);
+    expect(titles()).toContain('Title 01');
+  });
+
+  it('opens the add and edit dialogs', async () => {
+    await visit();
+
+    button(page, 'Add book').click();
+    await settle();
+    expect(openDialogTitles()).toEqual(['Add book']);
+    button(dialogTitled('Add book'), 'Cancel').click();
+    await settle();
+
+    button(page, 'Edit Title 02').click();
+    await settle();
+    expect(field(dialogTitled('Edit book'), 'Title').value).toBe('Title 02');
+  });
+
+  it('updates a row in place when someone else changes it', async () => {
+    await visit();
+    const [, second] = api.books;
+
+    sources.latest.emit('book.updated', aBookEvent('book.updated', { ...second, title: 'Title 02, revised', version: 2 }));
+    await settle();
+
+    expect(titles()[1]).toBe('Title 02, revised');
+    expect(page.querySelectorAll('tbody tr')[1].classList).toContain('is-highlighted');
+    expect(queryButton(page, 'Edit Title 02, revised')).toBeDefined();
+  });
+});

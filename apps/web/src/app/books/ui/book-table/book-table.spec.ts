@@ -1,0 +1,94 @@
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import type { Book } from '@books/contracts';
+import { aBook } from '../../testing/books.fixtures';
+import { button, textOf } from '../../testing/dom';
+import { BookTable } from './book-table';
+
+describe('BookTable', () => {
+  let fixture: ComponentFixture<BookTable>;
+  let table: BookTable;
+  let element: HTMLElement;
+  const books = [
+    aBook({ title: 'The Day of the Triffids', author: 'John Wyndham', year: 1951, score: 8, read: true }),
+    aBook({ title: 'Epic of Gilgamesh', author: 'Unknown', year: -2100, score: null, read: false }),
+  ];
+
+  async function render(inputs: Partial<Record<keyof BookTable, unknown>> = {}): Promise<void> {
+    fixture.componentRef.setInput('books', books);
+    fixture.componentRef.setInput('sort', 'author');
+    Object.entries(inputs).forEach(([name, value]) => fixture.componentRef.setInput(name, value));
+    await fixture.whenStable();
+  }
+
+  const rows = () => [...element.querySelectorAll('tbody tr:not(.placeholder)')].map((row) => [...row.children].map(textOf));
+  const header = (name: string) => button(element, name).closest('th')!;
+
+  beforeEach(() => {
+    fixture = TestBed.createComponent(BookTable);
+    table = fixture.componentInstance;
+    element = fixture.nativeElement;
+  });
+
+  it('shows each book: title, author, year, score or "unrated", read', async () => {
+    await render();
+
+    expect(textOf(element.querySelector('caption'))).toBe('Books');
+    expect(rows()).toEqual([
+      ['The Day of the Triffids', 'John Wyndham', '1951', '8', 'Yes', 'Edit Delete'],
+      ['Epic of Gilgamesh', 'Unknown', '2100 BCE', 'unrated', 'No', 'Edit Delete'],
+    ]);
+  });
+
+  it('marks the sorted column with aria-sort and an arrow', async () => {
+    await render({ sort: 'author' });
+    expect(header('Author').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('Title').hasAttribute('aria-sort')).toBe(false);
+    expect(header('Author').querySelector('.sort-arrow')?.getAttribute('aria-hidden')).toBe('true');
+    expect(header('Author').querySelector('.sort-arrow')?.textContent).toBe('↑');
+
+    await render({ sort: '-author' });
+    expect(header('Author').getAttribute('aria-sort')).toBe('descending');
+    expect(header('Author').querySelector('.sort-arrow')?.textContent).toBe('↓');
+  });
+
+  it('asks to sort by the column whose header is clicked', async () => {
+    const sorted = jest.fn();
+    table.sortChange.subscribe(sorted);
+    await render();
+
+    button(element, 'Year').click();
+
+    expect(sorted).toHaveBeenCalledWith('year');
+  });
+
+  it('has an Edit and a Delete button per row, named after the book', async () => {
+    const edited = jest.fn<void, [Book]>();
+    const removed = jest.fn<void, [Book]>();
+    table.edit.subscribe(edited);
+    table.remove.subscribe(removed);
+    await render();
+
+    button(element, 'Edit The Day of the Triffids').click();
+    button(element, 'Delete Epic of Gilgamesh').click();
+
+    expect(edited).toHaveBeenCalledWith(books[0]);
+    expect(removed).toHaveBeenCalledWith(books[1]);
+  });
+
+  it('tells assistive technology when it is busy, and shows placeholders on a first load', async () => {
+    await render({ books: [], busy: true, placeholderRows: 8 });
+
+    expect(element.querySelector('table')?.getAttribute('aria-busy')).toBe('true');
+    const placeholders = element.querySelectorAll('tr.placeholder');
+    expect(placeholders).toHaveLength(8);
+    expect([...placeholders].every((row) => row.getAttribute('aria-hidden') === 'true')).toBe(true);
+  });
+
+  it('highlights rows that just changed', async () => {
+    await render({ highlighted: new Set([books[1].id]) });
+
+    const [first, second] = element.querySelectorAll('tbody tr');
+    expect(first.classList).not.toContain('is-highlighted');
+    expect(second.classList).toContain('is-highlighted');
+  });
+});

@@ -1,0 +1,93 @@
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { button, choose, field, type } from '../../testing/dom';
+import { BookToolbar, SEARCH_DEBOUNCE_MS } from './book-toolbar';
+
+describe('BookToolbar', () => {
+  let fixture: ComponentFixture<BookToolbar>;
+  let element: HTMLElement;
+  let searches: jest.Mock;
+
+  function render(q = '', read = 'all'): void {
+    fixture.componentRef.setInput('q', q);
+    fixture.componentRef.setInput('read', read);
+    fixture.detectChanges();
+  }
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    fixture = TestBed.createComponent(BookToolbar);
+    element = fixture.nativeElement;
+    searches = jest.fn();
+    fixture.componentInstance.searchChange.subscribe(searches);
+  });
+
+  afterEach(() => jest.useRealTimers());
+
+  it('searches once the user pauses typing', () => {
+    render();
+    const search = field(element, 'Search');
+
+    type(search, 'wy');
+    jest.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 50);
+    type(search, 'wyndham ');
+    jest.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1);
+    expect(searches).not.toHaveBeenCalled();
+
+    jest.advanceTimersByTime(1);
+    expect(searches).toHaveBeenCalledTimes(1);
+    expect(searches).toHaveBeenCalledWith('wyndham');
+  });
+
+  it('does not search again for what is already shown', () => {
+    render('road');
+
+    type(field(element, 'Search'), 'road ');
+    jest.advanceTimersByTime(SEARCH_DEBOUNCE_MS);
+
+    expect(searches).not.toHaveBeenCalled();
+  });
+
+  it('keeps what the user typed on when their own search comes back from the URL', () => {
+    render();
+    const search = field(element, 'Search');
+    type(search, 'wy');
+    jest.advanceTimersByTime(SEARCH_DEBOUNCE_MS);
+    type(search, 'wyn');
+
+    render('wy');
+
+    expect(search.value).toBe('wyn');
+  });
+
+  it('shows a search that comes from elsewhere, like "Clear search" or the back button', () => {
+    render('road');
+    const search = field(element, 'Search');
+    expect(search.value).toBe('road');
+
+    render('');
+
+    expect(search.value).toBe('');
+  });
+
+  it('filters all, read or unread books', () => {
+    const filters = jest.fn();
+    fixture.componentInstance.readChange.subscribe(filters);
+    render('', 'unread');
+    const show = field<HTMLSelectElement>(element, 'Show');
+
+    expect([...show.options].map((option) => option.text)).toEqual(['All books', 'Read', 'Unread']);
+    expect(show.value).toBe('unread');
+    choose(show, 'read');
+    expect(filters).toHaveBeenCalledWith('read');
+  });
+
+  it('has the "Add book" button', () => {
+    const added = jest.fn();
+    fixture.componentInstance.addBook.subscribe(added);
+    render();
+
+    button(element, 'Add book').click();
+
+    expect(added).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,75 @@
+import { ChangeDetectionStrategy, Component, ElementRef, input, linkedSignal, output, viewChild } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { LIST_LIMITS } from '@books/contracts';
+import { Subject, debounceTime, filter, map } from 'rxjs';
+import type { ReadFilter } from '../../data-access/book-list-query';
+
+export const SEARCH_DEBOUNCE_MS = 250;
+
+const READ_FILTERS: readonly { readonly value: ReadFilter; readonly label: string }[] = [
+  { value: 'all', label: 'All books' },
+  { value: 'read', label: 'Read' },
+  { value: 'unread', label: 'Unread' },
+];
+
+/** Search, the read filter and the "Add book" button, above the table. */
+@Component({
+  selector: 'app-book-toolbar',
+  templateUrl: './book-toolbar.html',
+  styleUrl: './book-toolbar.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class BookToolbar {
+  /** The search in effect (from the URL). */
+  readonly q = input.required<string>();
+  readonly read = input.required<ReadFilter>();
+
+  /** The search text, once the user pauses typing. */
+  readonly searchChange = output<string>();
+  readonly readChange = output<ReadFilter>();
+  readonly addBook = output<void>();
+
+  protected readonly readFilters = READ_FILTERS;
+  protected readonly maxSearchLength = LIST_LIMITS.maxQueryLength;
+
+  private readonly searchInput = viewChild.required<ElementRef<HTMLInputElement>>('searchInput');
+  private readonly typed = new Subject<string>();
+  private lastSearch?: string;
+
+  /**
+   * What the box shows. A new `q` replaces it when it comes from elsewhere (back button, "Clear
+   * search"), but not when it is the echo of our own search: by then the user may have typed on.
+   */
+  protected readonly text = linkedSignal<string, string>({
+    source: this.q,
+    computation: (q, previous) => (previous && q === this.lastSearch ? previous.value : q),
+  });
+
+  constructor() {
+    this.typed
+      .pipe(
+        debounceTime(SEARCH_DEBOUNCE_MS),
+        map((text) => text.trim()),
+        filter((search) => search !== this.q()),
+        takeUntilDestroyed(),
+      )
+      .subscribe((search) => {
+        this.lastSearch = search;
+        this.searchChange.emit(search);
+      });
+  }
+
+  focusSearch(): void {
+    this.searchInput().nativeElement.focus();
+  }
+
+  protected onSearchInput(event: Event): void {
+    const text = (event.target as HTMLInputElement).value;
+    this.text.set(text);
+    this.typed.next(text);
+  }
+
+  protected onReadChange(event: Event): void {
+    this.readChange.emit((event.target as HTMLSelectElement).value as ReadFilter);
+  }
+}
