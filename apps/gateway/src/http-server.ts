@@ -5,6 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { REQUEST_ID_HEADER } from '@books/contracts';
 import type { GatewayConfig } from './config/gateway.config';
 import { clientErrorHandler } from './errors/client-error.handler';
+import { frameworkErrors } from './errors/framework-errors';
+import { useStrictJsonParser } from './errors/strict-json.parser';
 import { registerHttpMetrics } from './observability/http-metrics';
 import { requestIdFor } from './request-id';
 
@@ -31,14 +33,16 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler,
+    frameworkErrors,
   });
 }
 
 /** Everything around the routes: security headers, rate limits, CORS, request ids, metrics. */
 export async function configureHttp(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  // Bodies are JSON or nothing: without Fastify's text/plain parser, anything else gets a 415.
+  // Bodies are UTF-8 JSON or nothing: without Fastify's text/plain parser, anything else gets a 415.
   fastify.removeContentTypeParser('text/plain');
+  useStrictJsonParser(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

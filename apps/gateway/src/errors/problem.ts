@@ -27,6 +27,7 @@ export const ProblemTypes = {
   idempotencyKeyReused: { status: 409, slug: 'idempotency-key-reused', title: 'Idempotency-Key reused with a different body' },
   versionMismatch: { status: 412, slug: 'version-mismatch', title: 'The book was changed by someone else' },
   payloadTooLarge: { status: 413, slug: 'payload-too-large', title: 'The request body is too large' },
+  uriTooLong: { status: 414, slug: 'uri-too-long', title: 'The request URL is too long' },
   unsupportedMediaType: { status: 415, slug: 'unsupported-media-type', title: 'The request body must be JSON' },
   tooManyRequests: { status: 429, slug: 'too-many-requests', title: 'Too many requests' },
   headersTooLarge: { status: 431, slug: 'headers-too-large', title: 'The request headers are too large' },
