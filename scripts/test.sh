@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: sets the machine up (scripts/setup.sh), then runs every tier.
+# The test command: sets the machine up (scripts/setup.sh), then runs every tier against
+# real servers that the tests start themselves on free ports.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$(date +%s)
@@ -9,9 +10,15 @@ source scripts/env.sh
 section() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 section "Lint, unit tests and production builds"
-nx run-many -t lint test build --exclude=integration-tests --output-style=static
+nx run-many -t lint test build typecheck --exclude=integration-tests,deploy-checks,e2e --output-style=static
 
 section "Integration tests: real NATS, real FerretDB, the built apps as processes"
 nx run integration-tests:test --output-style=static
+
+section "Deployment checks: docker-compose.yml, Dockerfiles, the Nginx template, runtime dependencies"
+nx run deploy-checks:test --output-style=static
+
+section "End-to-end tests: Chromium -> Nginx -> gateway -> NATS -> books-service -> FerretDB"
+nx run e2e:test --output-style=static
 
 section "All tests passed"
