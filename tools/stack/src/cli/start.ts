@@ -7,14 +7,15 @@ import { WORKSPACE_ROOT } from '../workspace';
  * `npm start`: the production topology as local processes, in the foreground. Ctrl-C stops
  * every process it started, in order, and leaves none behind.
  *
+ *   WEB_PORT      where the app is served (default 8080, on 127.0.0.1; WEB_HOST to change)
  *   NATS_URL      use this NATS server instead of starting one
  *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB
  *   REPLICAS      books-service replicas (default 3)
- *   GATEWAY_PORT  port of the gateway (default 3000)
+ *   GATEWAY_PORT  port of the gateway behind Nginx (default 3000, where `nx serve web` proxies /api)
  */
 async function main(): Promise<void> {
   console.log('Building the apps (nx run-many -t build)...');
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'books-service', '--output-style=static'], {
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'books-service', 'web', '--output-style=static'], {
     cwd: WORKSPACE_ROOT,
     stdio: 'inherit',
   });
@@ -27,12 +28,16 @@ async function main(): Promise<void> {
     mongoUrl: mongoUrl ? new URL(mongoUrl).origin.replace(/^http/, 'mongodb') : undefined,
     databaseName: mongoUrl ? new URL(mongoUrl.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'books' : 'books',
     gatewayPort: Number(process.env['GATEWAY_PORT'] ?? 3000),
+    webPort: Number(process.env['WEB_PORT'] ?? 8080),
+    webHost: process.env['WEB_HOST'] ?? '127.0.0.1',
     dataDir: join(WORKSPACE_ROOT, '.local', 'data'),
     echo: true,
   });
 
-  console.log(`\nThe catalogue API is up: ${topology.baseUrl}/books (docs: ${topology.baseUrl}/docs)`);
-  console.log(`NATS ${topology.natsUrl}, database ${topology.mongoUrl}, ${topology.services.length} books-service replicas.`);
+  const web = topology.web!.url.replace('127.0.0.1', 'localhost');
+  console.log(`\nThe catalogue is up: ${web}  (API ${web}/api/books, docs ${web}/api/docs)`);
+  console.log(`NATS ${topology.natsUrl}, database ${topology.mongoUrl}, ${topology.services.length} books-service replicas,`);
+  console.log(`gateway ${topology.gateway.url}. Follow the events with: NATS_URL=${topology.natsUrl} npm run events`);
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 
   let stopping = false;
