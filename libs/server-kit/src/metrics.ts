@@ -1,5 +1,4 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, register } from 'prom-client';
 
 // Process metrics (CPU, memory, event loop lag, GC) for every app that exposes /metrics.
@@ -12,7 +11,6 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
  * Prometheus scrape endpoint, served outside the public /api prefix: Nginx only proxies
  * /api, so metrics are reachable on the internal network and not from browsers.
  */
-@ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   @Get()

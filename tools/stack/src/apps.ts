@@ -24,6 +24,9 @@ function builtEntry(app: string): string {
   return entry;
 }
 
+/** How the images run Node (deploy/docker/*.Dockerfile): the same flags here. */
+const NODE_FLAGS = ['--max-semi-space-size=8', '--enable-source-maps'];
+
 /** One books-service replica, from its production build. */
 export async function startBooksService(
   options: AppEnvironment & { mongoUrl: string; name: string },
@@ -32,7 +35,7 @@ export async function startBooksService(
   const process = new ManagedProcess({
     name: options.name,
     command: globalThis.process.execPath,
-    args: ['--enable-source-maps', builtEntry('books-service')],
+    args: [...NODE_FLAGS, builtEntry('books-service')],
     env: {
       NODE_ENV: 'production',
       NATS_URL: options.natsUrl,
@@ -55,7 +58,7 @@ export async function startGateway(options: AppEnvironment & { port?: number }):
   const process = new ManagedProcess({
     name: 'gateway',
     command: globalThis.process.execPath,
-    args: ['--enable-source-maps', builtEntry('gateway')],
+    args: [...NODE_FLAGS, builtEntry('gateway')],
     env: { NODE_ENV: 'production', NATS_URL: options.natsUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
     logFile: join(options.logDir, 'gateway.log'),
     echo: options.echo,

@@ -13,6 +13,8 @@ export function setUpOpenApi(app: INestApplication): void {
     .setVersion('1')
     .build();
   const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+  // /metrics is for Prometheus on the internal network, not part of the public API.
+  delete document.paths['/metrics'];
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas['Problem'] = {
