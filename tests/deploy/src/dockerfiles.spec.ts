@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { NODE_FLAGS } from '@books/stack';
 import { join, posix } from 'node:path';
 import { all, commandForm, copyPaths, type Instruction, last, type Stage, stageEnv } from './support/dockerfile';
 import { listContext } from './support/docker-context';
@@ -99,7 +100,8 @@ describe.each(IMAGES.filter((image) => image.service !== 'web'))('$dockerfile ru
   it('runs the bundle with Node in production mode', () => {
     expect(stageEnv(runtime)['NODE_ENV']).toBe('production');
     const cmd = commandForm(last(runtime, 'CMD')!.args);
-    expect(cmd).toEqual({ exec: true, argv: ['node', '--enable-source-maps', 'main.js'] });
+    // The same Node flags as the local topology the other tiers test (tools/stack).
+    expect(cmd).toEqual({ exec: true, argv: ['node', ...NODE_FLAGS, 'main.js'] });
     // main.js lands in the WORKDIR: the whole dist folder is copied there.
     const bundle = all(runtime, 'COPY').find((copy) => copyPaths(copy).sources.some((source) => source.includes(dist)))!;
     expect(copyPaths(bundle).destination).toBe('./');

@@ -25,7 +25,7 @@ function builtEntry(app: string): string {
 }
 
 /** How the images run Node (deploy/docker/*.Dockerfile): the same flags here. */
-const NODE_FLAGS = ['--max-semi-space-size=8', '--enable-source-maps'];
+export const NODE_FLAGS = ['--max-semi-space-size=8', '--enable-source-maps'];
 
 /** One books-service replica, from its production build. */
 export async function startBooksService(
