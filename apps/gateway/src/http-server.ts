@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { REQUEST_ID_HEADER } from '@books/contracts';
 import type { GatewayConfig } from './config/gateway.config';
 import { clientErrorHandler } from './errors/client-error.handler';
@@ -47,6 +48,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerHttpMetrics(fastify);
+  closeConnectionsWhenShuttingDown(fastify);
 
   await app.register(helmet, {
     // JSON needs no scripts; the API docs page loads its own script and style files.
@@ -82,4 +84,19 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
       maxAge: 600,
     });
   }
+}
+
+/**
+ * Once shutdown starts, every response closes its connection. Node closes the idle keep-alive
+ * connections when the server closes, but a connection busy with a request at that moment
+ * would go back to idle afterwards and hold the process open for the keep-alive timeout.
+ */
+function closeConnectionsWhenShuttingDown(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 }

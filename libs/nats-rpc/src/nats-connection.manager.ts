@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type Observable, Subject } from 'rxjs';
 import { NATS_MODULE_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
 
@@ -15,6 +16,10 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
   private readonly logger = new Logger(NatsConnectionManager.name);
   private nc?: NatsConnection;
   private isConnected = false;
+  private readonly changes = new Subject<boolean>();
+
+  /** Emits false when the connection drops and true when it is back. */
+  readonly connectionChanges: Observable<boolean> = this.changes.asObservable();
 
   constructor(@Inject(NATS_MODULE_OPTIONS) private readonly options: NatsModuleOptions) {}
 
@@ -55,10 +60,14 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
         () => false,
       );
       const timedOut = new Promise<boolean>((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS, false).unref());
-      if (await Promise.race([drained, timedOut])) return;
+      if (await Promise.race([drained, timedOut])) {
+        this.logger.log('Drained and closed the NATS connection');
+        return;
+      }
       this.logger.warn('NATS drain did not finish; closing');
     }
     await nc.close();
+    this.logger.log('Closed the NATS connection');
   }
 
   private async watch(nc: NatsConnection): Promise<void> {
@@ -66,10 +75,12 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
       switch (status.type) {
         case 'disconnect':
           this.isConnected = false;
+          this.changes.next(false);
           this.logger.warn(`Lost NATS connection to ${status.server}`);
           break;
         case 'reconnect':
           this.isConnected = true;
+          this.changes.next(true);
           this.logger.log(`Reconnected to NATS at ${status.server}`);
           break;
         case 'error':

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
+import { destination, stdTimeFunctions } from 'pino';
 
 export interface LoggingOptions {
   /** Stamped on every line as `service`. */
@@ -22,25 +23,26 @@ const PROBES = /^\/(api\/)?(health\/|metrics$)/;
  * the request is handled.
  */
 export function loggingModule({ service, httpRequests, level }: LoggingOptions): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level,
-      base: { service },
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      // The gateway puts its request id (from X-Request-Id, or new) on the raw request.
-      genReqId: (request: IncomingMessage) => request.id ?? randomUUID(),
-      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-      quietReqLogger: true,
-      autoLogging: httpRequests ? { ignore: (request) => PROBES.test(request.url ?? '') } : false,
-      serializers: {
-        req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
-        res: (response: { statusCode: number }) => ({ status: response.statusCode }),
-      },
-      customSuccessMessage: (request, response) => `${request.method} ${request.url?.split('?')[0]} ${response.statusCode}`,
-      customErrorMessage: (request, response) => `${request.method} ${request.url?.split('?')[0]} ${response.statusCode}`,
-      // 4xx are the client's business; only our own failures are errors.
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+  const options: Options = {
+    level,
+    base: { service },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    // The gateway puts its request id (from X-Request-Id, or new) on the raw request.
+    genReqId: (request: IncomingMessage) => request.id ?? randomUUID(),
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    quietReqLogger: true,
+    // Nest mounts the logger as middleware, which sees the URL relative to its mount point.
+    autoLogging: httpRequests ? { ignore: (request) => PROBES.test((request as { originalUrl?: string }).originalUrl ?? '') } : false,
+    serializers: {
+      req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
+      res: (response: { statusCode: number }) => ({ status: response.statusCode }),
     },
-  });
+    customSuccessMessage: (request, response) => `${request.method} ${request.url?.split('?')[0]} ${response.statusCode}`,
+    customErrorMessage: (request, response) => `${request.method} ${request.url?.split('?')[0]} ${response.statusCode}`,
+    // 4xx are the client's business; only our own failures are errors.
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
+  };
+  // Synchronous writes: the last lines before a crash or a shutdown are the ones that matter.
+  return LoggerModule.forRoot({ pinoHttp: [options, destination({ dest: 1, sync: true })] });
 }

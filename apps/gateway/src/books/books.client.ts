@@ -1,31 +1,69 @@
 import { Injectable } from '@nestjs/common';
-import { type BooksRpc, BooksSubjects } from '@books/contracts';
+import {
+  type Book,
+  type BookPage,
+  type BooksRpc,
+  BooksSubjects,
+  type CreateBookRequest,
+  type DeleteBookRequest,
+  type ListBooksRequest,
+  type UpdateBookRequest,
+} from '@books/contracts';
 import { NatsRpcClient } from '@books/nats-rpc';
 import { GatewayConfig } from '../config/gateway.config';
+import { BookReadCache } from './book-read.cache';
 
-/** Where a REST call becomes a NATS message: typed requests to the books-service. */
+/**
+ * Where a REST call becomes a NATS message: one typed request to the books-service per
+ * operation, with the configured deadline and the request id.
+ *
+ * Reads go through the event-invalidated cache and are retried once on a timeout or when no
+ * replica answers; so are creates with an Idempotency-Key. Other writes are not retried:
+ * after a timeout their outcome is unknown, and a retry could report a misleading 412 or 404.
+ * Every write drops what it may have changed from the cache before it answers, so a client
+ * reads its own writes through this gateway without waiting for the event.
+ */
 @Injectable()
 export class BooksClient {
   constructor(
     private readonly rpc: NatsRpcClient,
     private readonly config: GatewayConfig,
+    private readonly cache: BookReadCache,
   ) {}
 
-  /**
-   * Sends one request with the configured deadline. Reads, and creates with an
-   * Idempotency-Key, are retried once on a timeout or no responder; other writes are not,
-   * because their outcome is unknown then and a retry could report a misleading 412/404.
-   */
-  send<S extends keyof BooksRpc>(subject: S, payload: BooksRpc[S]['request'], requestId: string): Promise<BooksRpc[S]['response']> {
-    return this.rpc.request(subject, payload, {
-      timeoutMs: this.config.NATS_REQUEST_TIMEOUT_MS,
-      requestId,
-      idempotent: isIdempotent(subject, payload),
-    });
+  list(request: ListBooksRequest, requestId: string): Promise<BookPage> {
+    return this.cache.list(request, () => this.send(BooksSubjects.list, request, requestId, true));
   }
-}
 
-function isIdempotent(subject: keyof BooksRpc, payload: unknown): boolean {
-  if (subject === BooksSubjects.list || subject === BooksSubjects.get) return true;
-  return subject === BooksSubjects.create && !!(payload as BooksRpc[typeof BooksSubjects.create]['request']).idempotencyKey;
+  get(id: string, requestId: string): Promise<Book> {
+    return this.cache.book(id, () => this.send(BooksSubjects.get, { id }, requestId, true));
+  }
+
+  async create(request: CreateBookRequest, requestId: string): Promise<Book> {
+    try {
+      const book = await this.send(BooksSubjects.create, request, requestId, !!request.idempotencyKey);
+      this.cache.invalidate(book.id);
+      return book;
+    } catch (error) {
+      this.cache.invalidateLists();
+      throw error;
+    }
+  }
+
+  update(request: UpdateBookRequest, requestId: string): Promise<Book> {
+    return this.send(BooksSubjects.update, request, requestId, false).finally(() => this.cache.invalidate(request.id));
+  }
+
+  delete(request: DeleteBookRequest, requestId: string): Promise<BooksRpc[typeof BooksSubjects.delete]['response']> {
+    return this.send(BooksSubjects.delete, request, requestId, false).finally(() => this.cache.invalidate(request.id));
+  }
+
+  private send<S extends keyof BooksRpc>(
+    subject: S,
+    payload: BooksRpc[S]['request'],
+    requestId: string,
+    idempotent: boolean,
+  ): Promise<BooksRpc[S]['response']> {
+    return this.rpc.request(subject, payload, { timeoutMs: this.config.NATS_REQUEST_TIMEOUT_MS, requestId, idempotent });
+  }
 }

@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Book, type BookPage, BooksSubjects } from '@books/contracts';
+import type { Book, BookPage } from '@books/contracts';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { BookIdPipe } from './book-id.pipe';
 import { BooksClient } from './books.client';
@@ -30,7 +30,7 @@ export class BooksController {
   @ApiOkResponse({ type: BookPageDto })
   @ApiProblemResponses(400)
   list(@Query() query: ListBooksQueryDto, @Req() request: FastifyRequest): Promise<BookPage> {
-    return this.books.send(BooksSubjects.list, query, request.id);
+    return this.books.list(query, request.id);
   }
 
   @Get(':id')
@@ -46,7 +46,7 @@ export class BooksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book | undefined> {
-    const book = await this.books.send(BooksSubjects.get, { id }, request.id);
+    const book = await this.books.get(id, request.id);
     const etag = etagOf(book);
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (matchesIfNoneMatch(ifNoneMatch, etag)) {
@@ -73,7 +73,7 @@ export class BooksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book> {
     const idempotencyKey = idempotencyKeyFrom(idempotencyKeyHeader);
-    const created = await this.books.send(BooksSubjects.create, { book, idempotencyKey }, request.id);
+    const created = await this.books.create({ book, idempotencyKey }, request.id);
     reply.header('location', `/api/books/${created.id}`).header('etag', etagOf(created));
     return created;
   }
@@ -123,7 +123,7 @@ export class BooksController {
     @Req() request: FastifyRequest,
   ): Promise<void> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    await this.books.send(BooksSubjects.delete, { id, expectedVersion }, request.id);
+    await this.books.delete({ id, expectedVersion }, request.id);
   }
 
   private async update(
@@ -134,7 +134,7 @@ export class BooksController {
     reply: FastifyReply,
   ): Promise<Book> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    const book = await this.books.send(BooksSubjects.update, { id, changes, expectedVersion }, request.id);
+    const book = await this.books.update({ id, changes, expectedVersion }, request.id);
     reply.header('etag', etagOf(book));
     return book;
   }

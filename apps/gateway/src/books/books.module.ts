@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { BookReadCache } from './book-read.cache';
 import { BooksClient } from './books.client';
 import { BooksController } from './books.controller';
 
-@Module({ controllers: [BooksController], providers: [BooksClient] })
+@Module({ imports: [EventsModule], controllers: [BooksController], providers: [BooksClient, BookReadCache] })
 export class BooksModule {}

@@ -8,6 +8,10 @@ const schema = z.object({
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
   /** Deadline for one books-service request; past it the client gets 504. */
   NATS_REQUEST_TIMEOUT_MS: env.milliseconds(3_000),
+  /** Answer repeated reads from memory, invalidated by the event stream. */
+  READ_CACHE: env.boolean(true),
+  /** Entries kept per kind (list pages, books); the oldest go first. */
+  READ_CACHE_MAX_ENTRIES: env.positiveInt(1_000),
   /** Events kept in memory for reconnecting SSE clients; older ones are replayed from JetStream. */
   EVENTS_BUFFER_SIZE: env.positiveInt(5_000),
   /** How often an idle SSE connection gets a comment line, to keep proxies from closing it. */

@@ -30,6 +30,7 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   private tailing?: Promise<void>;
   /** The sequence of the last event this gateway has seen (0: none yet). */
   private latest = 0;
+  private isFollowing = false;
 
   constructor(
     private readonly nats: NatsConnectionManager,
@@ -47,11 +48,17 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     await this.messages?.close();
     this.live.complete();
     await this.tailing;
+    this.logger.log('Stopped following the event stream');
   }
 
-  /** The sequence of the newest event seen; lists fetched after it include its change. */
-  get latestSequence(): number {
-    return this.latest;
+  /** True while the gateway follows the stream: it sees every event. */
+  get following(): boolean {
+    return this.isFollowing;
+  }
+
+  /** Live events only, as they arrive (no replay). */
+  get liveEvents(): Observable<SequencedEvent> {
+    return this.live.asObservable();
   }
 
   /**
@@ -96,12 +103,17 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async tail(messages: ConsumerMessages): Promise<void> {
-    for await (const message of messages) {
-      const item = { seq: message.info.streamSequence, event: message.json<BookEvent>() };
-      this.latest = item.seq;
-      this.recent.push(item);
-      if (this.recent.length > this.config.EVENTS_BUFFER_SIZE) this.recent.shift();
-      this.live.next(item);
+    this.isFollowing = true;
+    try {
+      for await (const message of messages) {
+        const item = { seq: message.info.streamSequence, event: message.json<BookEvent>() };
+        this.latest = item.seq;
+        this.recent.push(item);
+        if (this.recent.length > this.config.EVENTS_BUFFER_SIZE) this.recent.shift();
+        this.live.next(item);
+      }
+    } finally {
+      this.isFollowing = false;
     }
   }
 

@@ -37,6 +37,11 @@ export class SseClient {
     return this.messages.splice(0, count);
   }
 
+  /** Takes every message received so far, without waiting. */
+  drain(): SseMessage[] {
+    return this.messages.splice(0);
+  }
+
   /** Messages received but not taken yet. */
   get pending(): number {
     return this.messages.length;
