@@ -21,4 +21,7 @@ nx run deploy-checks:test --output-style=static
 section "End-to-end tests: Chromium -> Nginx -> gateway -> NATS -> books-service -> FerretDB"
 nx run e2e:test --output-style=static
 
+section "Benchmark smoke run: every scenario for seconds, through the whole stack; fails on any error"
+nx run bench:smoke --output-style=static
+
 section "All tests passed"

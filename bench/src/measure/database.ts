@@ -1,0 +1,29 @@
+import { MongoClient } from 'mongodb';
+
+const COLLECTIONS = ['books', 'book_changes', 'idempotency_keys'] as const;
+
+/**
+ * Document counts of the catalogue's collections, read straight from the database of a local
+ * topology: the write path scans `book_changes`, so its size explains write latency.
+ */
+export class CollectionSizes {
+  private constructor(private readonly client: MongoClient, private readonly database: string) {}
+
+  static async connect(mongoUrl: string): Promise<CollectionSizes> {
+    const url = new URL(mongoUrl.replace(/^mongodb:/, 'http:'));
+    const client = new MongoClient(`mongodb://${url.host}`, { serverSelectionTimeoutMS: 5_000, maxPoolSize: 1 });
+    await client.connect();
+    return new CollectionSizes(client, url.pathname.slice(1) || 'books');
+  }
+
+  async read(): Promise<Record<string, number>> {
+    const db = this.client.db(this.database);
+    const sizes: Record<string, number> = {};
+    for (const name of COLLECTIONS) sizes[name] = await db.collection(name).estimatedDocumentCount();
+    return sizes;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
