@@ -63,10 +63,10 @@ export class BooksRepository implements OnModuleInit {
     const filter = toFilter(request);
     const { field, direction } = parseSortKey(request.sort);
     const sort: Sort = Object.fromEntries([...SORT_KEYS[field], '_id'].map((key) => [key, direction]));
-    const [items, total] = await Promise.all([
-      this.books.find(filter).sort(sort).skip(request.offset).limit(request.limit).toArray(),
-      this.books.countDocuments(filter),
-    ]);
+    const items = await this.books.find(filter).sort(sort).skip(request.offset).limit(request.limit).toArray();
+    // A page that is not full ends the list, so it tells the total without a second query.
+    const endsTheList = items.length < request.limit && (items.length > 0 || request.offset === 0);
+    const total = endsTheList ? request.offset + items.length : await this.books.countDocuments(filter);
     return { items, total };
   }
 
@@ -124,6 +124,17 @@ export class BooksRepository implements OnModuleInit {
     } else {
       await this.books.deleteOne({ _id: change.bookId, version: change.version - 1 });
     }
+  }
+
+  /**
+   * Makes sure a committed creation is in the books collection, unless the book has changed
+   * since (a later change exists). Inserting cannot overwrite a newer version, so unlike
+   * other changes this is safe while the original writer may still be at it.
+   */
+  async ensureCreated(change: BookChangeDocument): Promise<void> {
+    if (await this.books.findOne({ _id: change.bookId }, { projection: { _id: 1 } })) return;
+    if (await this.findChange(change.bookId, 2)) return;
+    await this.applyChange(change);
   }
 
   /** Stores the record, or returns the one another request stored first under the key. */

@@ -32,6 +32,10 @@ class FakeRepository {
     if (change.book) this.books.set(change.bookId, change.book);
     else this.books.delete(change.bookId);
   }
+  async ensureCreated(change: BookChangeDocument) {
+    if (this.books.has(change.bookId) || this.changes.has(`${change.bookId}:2`)) return;
+    this.books.set(change.bookId, change.book!);
+  }
   async claimIdempotencyKey(record: IdempotencyRecord) {
     const existing = this.keys.get(record._id);
     if (existing) return existing;
@@ -42,7 +46,7 @@ class FakeRepository {
 
 function setup() {
   const repository = new FakeRepository();
-  const events = { publishPending: jest.fn().mockResolvedValue(undefined) };
+  const events = { publishCommitted: jest.fn().mockResolvedValue(undefined) };
   const sut = new BooksService(repository as unknown as BooksRepository, events as unknown as BookEventsPublisher);
   return { sut, repository, events };
 }
@@ -57,7 +61,7 @@ describe(BooksService.name, () => {
       expect(book).toMatchObject({ ...input, version: 1 });
       expect(repository.changes.get(`${book.id}:1`)).toMatchObject({ type: 'created', requestId: 'r1', published: false });
       expect(repository.books.get(book.id)?.titleKey).toBe('the stand');
-      expect(events.publishPending).toHaveBeenCalledWith(book.id);
+      expect(events.publishCommitted).toHaveBeenCalledWith(expect.objectContaining({ bookId: book.id, version: 1 }));
     });
 
     it('returns the first result for a repeated Idempotency-Key and creates nothing new', async () => {
@@ -66,6 +70,14 @@ describe(BooksService.name, () => {
       const again = await sut.create({ book: { ...input }, idempotencyKey: 'k' });
       expect(again).toEqual(first);
       expect(repository.books.size).toBe(1);
+    });
+
+    it('writes the book on a retry when the first writer died before writing it', async () => {
+      const { sut, repository } = setup();
+      const first = await sut.create({ book: input, idempotencyKey: 'k' });
+      repository.books.delete(first.id);
+      expect(await sut.create({ book: input, idempotencyKey: 'k' })).toEqual(first);
+      expect(await sut.get(first.id)).toEqual(first);
     });
 
     it('refuses a repeated Idempotency-Key with a different body', async () => {
@@ -83,7 +95,7 @@ describe(BooksService.name, () => {
       const book = await sut.create({ book: input });
       const updated = await sut.update(book.id, { read: true }, 1);
       expect(updated).toMatchObject({ read: true, version: 2, createdAt: book.createdAt });
-      expect(events.publishPending).toHaveBeenCalledTimes(2);
+      expect(events.publishCommitted).toHaveBeenCalledTimes(2);
     });
 
     it('changes nothing, and publishes nothing, when the values are the same', async () => {
@@ -91,7 +103,7 @@ describe(BooksService.name, () => {
       const book = await sut.create({ book: input });
       expect(await sut.update(book.id, { title: 'The Stand' }, undefined)).toEqual(book);
       expect(repository.changes.size).toBe(1);
-      expect(events.publishPending).toHaveBeenCalledTimes(1);
+      expect(events.publishCommitted).toHaveBeenCalledTimes(1);
     });
 
     it('refuses a stale expected version', async () => {

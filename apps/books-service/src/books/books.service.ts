@@ -75,6 +75,8 @@ export class BooksService {
       // answer with what it created, so every retry sees the same result.
       const original = await this.repository.findChange(id, 1);
       if (!original?.book) throw new ConcurrentChangeError(id);
+      // Its writer may have died before writing the book: a retry must be able to read it.
+      await this.repository.ensureCreated(original);
       return toBook(original.book);
     }
     await this.complete(change);
@@ -128,7 +130,7 @@ export class BooksService {
   /** Steps 3 and 4 for a committed change. */
   private async complete(change: BookChangeDocument): Promise<void> {
     await this.repository.applyChange(change);
-    await this.events.publishPending(change.bookId);
+    await this.events.publishCommitted(change);
   }
 }
 

@@ -20,8 +20,8 @@ const schema = z.object({
   OUTBOX_GRACE_MS: env.milliseconds(2_000),
   /** How long a committed change may stay unapplied before the relay applies it (its writer died). */
   OUTBOX_APPLY_GRACE_MS: env.milliseconds(30_000),
-  /** How often the relay looks for such changes. */
-  OUTBOX_INTERVAL_MS: env.milliseconds(1_000),
+  /** How often the relay looks for such changes (each look reads the change log). */
+  OUTBOX_INTERVAL_MS: env.milliseconds(5_000),
   /** Names this replica in logs and replies; defaults to host and pid. */
   REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
 });

@@ -36,6 +36,21 @@ export class BookEventsPublisher {
     }
   }
 
+  /**
+   * Publishes the change a writer has just applied. Usually the book's previous change is
+   * already published, and one lookup by id says so; only otherwise does it fall back to
+   * {@link publishPending}, whose query FerretDB answers by reading the whole change log.
+   */
+  async publishCommitted(change: BookChangeDocument): Promise<void> {
+    const previous = change.version > 1 ? await this.repository.findChange(change.bookId, change.version - 1).catch(() => null) : null;
+    if (change.version > 1 && !previous?.published) return this.publishPending(change.bookId);
+    try {
+      await this.publish(change);
+    } catch (error) {
+      this.logger.warn(`Event of ${change._id} left for the relay: ${(error as Error).message}`);
+    }
+  }
+
   private async publish(change: BookChangeDocument): Promise<void> {
     this.js ??= jetstream(this.nats.connection);
     const event = toBookEvent(change);
@@ -48,7 +63,11 @@ export class BookEventsPublisher {
     });
     eventsPublished.inc({ type: event.type });
     eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
-    await this.repository.markPublished(change);
+    // Not awaited: the event is out, and nobody should wait for the flag. If it is lost, the
+    // relay publishes the change again and JetStream drops the copy by its message id.
+    void this.repository.markPublished(change).catch((error: unknown) => {
+      this.logger.warn(`Could not mark ${change._id} published: ${(error as Error).message}`);
+    });
   }
 }
 

@@ -50,11 +50,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // Only a book's newest change can be unapplied: nobody can commit the next version
       // before it is. An event is published only after its change is applied.
       if (!(await this.repository.isApplied(newest))) {
-        // Its writer may only be slow. Writing for it too soon could race it, and on a
-        // database without atomic conditional writes (FerretDB) a late write can undo a
-        // newer one; so roll forward only once the writer has surely died.
-        if (now - newest.occurredAt.getTime() < this.config.OUTBOX_APPLY_GRACE_MS) continue;
-        await this.repository.applyChange(newest);
+        if (newest.type === 'created') {
+          await this.repository.ensureCreated(newest);
+        } else {
+          // Its writer may only be slow. Writing for it too soon could race it, and on a
+          // database without atomic conditional writes (FerretDB) a late write can undo a
+          // newer one; so roll forward only once the writer has surely died.
+          if (now - newest.occurredAt.getTime() < this.config.OUTBOX_APPLY_GRACE_MS) continue;
+          await this.repository.applyChange(newest);
+        }
         rolledForward++;
       }
       await this.publisher.publishPending(bookId);
