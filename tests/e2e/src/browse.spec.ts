@@ -133,9 +133,13 @@ it('serves the app with a Content-Security-Policy and long-lived caching for has
   const response = await page.request.get(topology.web!.url);
   expect(response.headers()['content-security-policy']).toMatch(/script-src 'self'; style-src 'self' 'nonce-[0-9a-f]{32}'/);
   expect(response.headers()['cache-control']).toBe('no-cache');
-  const script = /src="(main-[A-Z0-9]{8}\.js)"/.exec(await response.text())?.[1];
-  const asset = await page.request.get(`${topology.web!.url}/${script}`);
-  expect(asset.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  const shell = await response.text();
+  const assets = [...shell.matchAll(/(?:src|href)="((?:main|chunk|styles|scripts)-[A-Za-z0-9_-]{8}\.(?:js|css))"/g)].map((match) => match[1]);
+  expect(assets.length).toBeGreaterThanOrEqual(3);
+  for (const asset of assets) {
+    const cached = await page.request.get(`${topology.web!.url}/${asset}`);
+    expect([asset, cached.headers()['cache-control']]).toEqual([asset, 'public, max-age=31536000, immutable']);
+  }
   // A client-side route still gets the app shell.
   expect((await page.request.get(`${topology.web!.url}/books?page=3`)).status()).toBe(200);
 });

@@ -38,6 +38,12 @@ export function launchChromium(): Promise<Browser> {
 export async function openPage(context: BrowserContext, url: string): Promise<Page & { problems: string[] }> {
   const page = Object.assign(await context.newPage(), { problems: [] as string[] });
   page.on('pageerror', (error) => page.problems.push(`page error: ${error.message}`));
+  // Chromium reports CSP violations (even an eval probe caught by a library) as DevTools issues.
+  const devtools = await context.newCDPSession(page);
+  devtools.on('Audits.issueAdded', ({ issue }) => {
+    if (issue.code === 'ContentSecurityPolicyIssue') page.problems.push(`CSP: ${JSON.stringify(issue.details.contentSecurityPolicyIssueDetails)}`);
+  });
+  await devtools.send('Audits.enable');
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
