@@ -47,8 +47,12 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
           nc.subscribe(subject, { queue, callback: (error, msg) => (error ? this.logger.error(error) : this.track(this.handle(msg, handler))) }),
         );
       }
-      this.logger.log(`Answering ${this.messageHandlers.size} subjects in queue group "${this.options.queue}"`);
-      callback();
+      // Subscribing only queues the SUBs; the round trip of a flush means nats-server has them,
+      // so a request sent once listen() resolves cannot meet "no responders".
+      nc.flush().then(() => {
+        this.logger.log(`Answering ${this.messageHandlers.size} subjects in queue group "${this.options.queue}"`);
+        callback();
+      }, callback);
     } catch (error) {
       callback(error);
     }

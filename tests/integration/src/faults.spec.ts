@@ -21,9 +21,15 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  console.log(`Fault test numbers: ${JSON.stringify(report, null, 2)}`);
+  console.log(`Fault test numbers (failed requests by status): ${JSON.stringify(report, statusCounts, 2)}`);
   await topology?.stop();
 });
+
+/** Prints a list of failed statuses as how many of each, e.g. `{ "503": 52 }`. */
+function statusCounts(_key: string, value: unknown): unknown {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'number')) return value;
+  return Object.fromEntries([...Map.groupBy(value, (status) => status)].map(([status, all]) => [status, all.length]));
+}
 
 /** A book per worker, so workers' unconditional writes do not contend with each other. */
 async function booksFor(run: string, workers: number): Promise<string[]> {

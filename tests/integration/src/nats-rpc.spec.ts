@@ -143,7 +143,7 @@ describe('shutdown', () => {
     const app = await startReplica('replica-draining');
     apps.splice(apps.indexOf(app), 1);
     const pending = client.request('test.slow', {}, { timeoutMs: 5_000 });
-    await TestController.handlingSlow();
+    await Promise.race([TestController.handlingSlow(), pending]); // a failed request fails the test here, not by timeout
     const closing = app.close();
     await waitFor('the closing replica to stop taking requests', async () =>
       (await client.request('test.echo', {}, { timeoutMs: 1_000 }).catch((error: unknown) => error)) instanceof RpcNoRespondersError,
