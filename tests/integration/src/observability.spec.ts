@@ -75,6 +75,7 @@ it('exposes Prometheus metrics on the gateway and each replica, outside /api', a
     expect(service).toMatch(/^rpc_server_in_flight \d+/m);
     expect(service).toMatch(/^book_events_unpublished 0$/m);
     expect(service).toMatch(/^book_event_publish_lag_seconds_count \d+/m);
+    expect(service).toMatch(/^db_command_duration_seconds_count\{command="find",outcome="ok"\} [1-9]\d*/m);
   }
   const all = replicas.join('\n');
   expect(all).toMatch(/^rpc_server_duration_seconds_count\{subject="books.v1.create",outcome="ok"\} [1-9]\d*/m);

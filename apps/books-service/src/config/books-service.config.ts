@@ -10,6 +10,8 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   /** How long a database operation may take before the request fails with 503. */
   DB_TIMEOUT_MS: env.milliseconds(2_000),
+  /** Database commands slower than this are logged as warnings (all are in a histogram). */
+  DB_SLOW_MS: env.milliseconds(500),
   /** Seed the sample books into an empty catalogue at start-up. */
   SEED_BOOKS: env.boolean(true),
   /** How long the event stream keeps events, so subscribers can replay that far back. */

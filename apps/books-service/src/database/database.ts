@@ -1,7 +1,15 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type Collection, type Db, type Document, MongoClient } from 'mongodb';
+import { type Collection, type CommandFailedEvent, type CommandSucceededEvent, type Db, type Document, MongoClient } from 'mongodb';
+import { Histogram } from 'prom-client';
 import { retry } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
+
+const commandDuration = new Histogram({
+  name: 'db_command_duration_seconds',
+  help: 'Time of a database command, from sending it to its reply, by command and outcome',
+  labelNames: ['command', 'outcome'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
 
 /**
  * The books-service's MongoDB connection; nothing else in the system talks to the database.
@@ -20,8 +28,17 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
       connectTimeoutMS: config.DB_TIMEOUT_MS,
       socketTimeoutMS: config.DB_TIMEOUT_MS * 2,
       maxPoolSize: 20,
+      monitorCommands: true,
     });
     this.db = this.client.db(config.databaseName);
+    const observe = (event: CommandSucceededEvent | CommandFailedEvent, outcome: string) => {
+      commandDuration.observe({ command: event.commandName, outcome }, event.duration / 1000);
+      if (event.duration >= config.DB_SLOW_MS) {
+        this.logger.warn(`Slow database command: ${event.commandName} took ${Math.round(event.duration)} ms (${outcome})`);
+      }
+    };
+    this.client.on('commandSucceeded', (event) => observe(event, 'ok'));
+    this.client.on('commandFailed', (event) => observe(event, 'error'));
   }
 
   collection<T extends Document>(name: string): Collection<T> {
