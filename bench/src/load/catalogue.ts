@@ -1,6 +1,8 @@
 import type { Book, BookInput, BookPage } from '@books/contracts';
 import { versionFromEtag } from './http-load';
 
+const DELETE_ATTEMPTS = 5;
+
 /** A book the benchmark created for itself, and the version it last saw (from ETags). */
 export interface OwnedBook {
   id: string;
@@ -39,13 +41,21 @@ export class CatalogueApi {
     return version;
   }
 
+  /**
+   * Deletes a book; 404 counts as done. A 503 or 504 is retried, as the API says it may be,
+   * and so are a stale `version` (412) and a clash with an attempt still completing (409):
+   * later attempts drop `If-Match`.
+   */
   async delete(id: string, version?: number): Promise<void> {
-    const response = await fetch(`${this.apiUrl}/books/${id}`, {
-      method: 'DELETE',
-      headers: version === undefined ? {} : { 'if-match': `"${version}"` },
-    });
-    await response.body?.cancel();
-    if (response.status !== 204 && response.status !== 404) throw new Error(`DELETE /books/${id}: HTTP ${response.status}`);
+    for (let attempt = 1; ; attempt++) {
+      const ifMatch: Record<string, string> = version !== undefined && attempt === 1 ? { 'if-match': `"${version}"` } : {};
+      const response = await fetch(`${this.apiUrl}/books/${id}`, { method: 'DELETE', headers: ifMatch });
+      await response.body?.cancel();
+      if (response.status === 204 || response.status === 404) return;
+      const retryable = [409, 412, 503, 504].includes(response.status);
+      if (!retryable || attempt === DELETE_ATTEMPTS) throw new Error(`DELETE /books/${id}: HTTP ${response.status} (attempt ${attempt})`);
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
   }
 
   /** Deletes every book whose title or author contains `text`; returns how many. */

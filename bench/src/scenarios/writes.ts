@@ -107,9 +107,9 @@ export const createScenario: ScenarioDefinition = (() => {
       const started = Date.now();
       await sleep(1_000);
       const ids = createdIds.splice(0);
-      await mapConcurrently(ids, 8, (id) => ctx.api.delete(id, 1));
+      await mapConcurrently(ids, ctx.options.writeConnections, (id) => ctx.api.delete(id, 1));
       // Creates cut off when autocannon stopped were committed, but their ids never read.
-      const stragglers = await ctx.api.deleteMatching(`bench ${ctx.runId} new`, 8);
+      const stragglers = await ctx.api.deleteMatching(`bench ${ctx.runId} new`, ctx.options.writeConnections);
       ctx.log(`  deleted the ${ids.length + stragglers} books create made (${((Date.now() - started) / 1000).toFixed(1)} s, untimed)`);
     },
   };
@@ -162,11 +162,5 @@ export const mixedScenario: ScenarioDefinition = {
 
 /** Deletes the owned books at the end of a run. Untimed. */
 export async function deleteOwnedBooks(ctx: BenchContext): Promise<void> {
-  await mapConcurrently(ctx.owned.splice(0), 8, async (book) => {
-    try {
-      await ctx.api.delete(book.id, book.version);
-    } catch {
-      await ctx.api.delete(book.id);
-    }
-  });
+  await mapConcurrently(ctx.owned.splice(0), ctx.options.writeConnections, (book) => ctx.api.delete(book.id, book.version));
 }

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     echo: true,
   });
 
-  const web = topology.web!.url.replace('127.0.0.1', 'localhost');
+  if (!topology.web) throw new Error('Nginx did not start');
+  const web = topology.web.url.replace('127.0.0.1', 'localhost');
   console.log(`\nThe catalogue is up: ${web}  (API ${web}/api/books, docs ${web}/api/docs)`);
   console.log(`NATS ${topology.natsUrl}, database ${topology.mongoUrl}, ${topology.services.length} books-service replicas,`);
   console.log(`gateway ${topology.gateway.url}. Follow the events with: NATS_URL=${topology.natsUrl} npm run events`);
