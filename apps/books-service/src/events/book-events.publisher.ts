@@ -37,17 +37,23 @@ export class BookEventsPublisher {
   }
 
   /**
-   * Publishes the change a writer has just applied. Usually the book's previous change is
-   * already published, and one lookup by id says so; only otherwise does it fall back to
-   * {@link publishPending}, whose query FerretDB answers by reading the whole change log.
+   * Publishes the change a writer has just applied, after any earlier change of the book that
+   * is not marked published yet (usually none; or the one before, when the same book is
+   * written again before its flag is set). It walks back by id, one indexed lookup per
+   * version, instead of {@link publishPending}'s query, which FerretDB answers by reading the
+   * whole change log. A copy of an event already out is dropped by JetStream (same id).
    */
   async publishCommitted(change: BookChangeDocument): Promise<void> {
-    const previous = change.version > 1 ? await this.repository.findChange(change.bookId, change.version - 1).catch(() => null) : null;
-    if (change.version > 1 && !previous?.published) return this.publishPending(change.bookId);
     try {
-      await this.publish(change);
+      const pending = [change];
+      for (let version = change.version - 1; version >= 1; version--) {
+        const previous = await this.repository.findChange(change.bookId, version);
+        if (!previous || previous.published) break;
+        pending.unshift(previous);
+      }
+      for (const next of pending) await this.publish(next);
     } catch (error) {
-      this.logger.warn(`Event of ${change._id} left for the relay: ${(error as Error).message}`);
+      this.logger.warn(`Events of book ${change.bookId} up to ${change._id} left for the relay: ${(error as Error).message}`);
     }
   }
 
