@@ -10,6 +10,13 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   /** How long a database operation may take before the request fails with 503. */
   DB_TIMEOUT_MS: env.milliseconds(2_000),
+  /**
+   * Connections to the database per replica; more requests wait their turn in the driver's
+   * queue, first come first served. Measured on FerretDB/SQLite (bench/README.md): 4 per
+   * replica keeps writes from starving behind SQLite's lock, where 20 let single writes wait
+   * 4 s. MongoDB takes more, but a replica's CPU is used up first.
+   */
+  DB_POOL_SIZE: env.positiveInt(4),
   /** Database commands slower than this are logged as warnings (all are in a histogram). */
   DB_SLOW_MS: env.milliseconds(500),
   /** Seed the sample books into an empty catalogue at start-up. */

@@ -27,7 +27,7 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
       serverSelectionTimeoutMS: config.DB_TIMEOUT_MS,
       connectTimeoutMS: config.DB_TIMEOUT_MS,
       socketTimeoutMS: config.DB_TIMEOUT_MS * 2,
-      maxPoolSize: 20,
+      maxPoolSize: config.DB_POOL_SIZE,
       monitorCommands: true,
     });
     this.db = this.client.db(config.databaseName);
