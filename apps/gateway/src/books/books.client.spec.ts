@@ -1,0 +1,49 @@
+import type { Book, BookPage } from '@books/contracts';
+import type { NatsRpcClient } from '@books/nats-rpc';
+import type { GatewayConfig } from '../config/gateway.config';
+import type { BookReadCache } from './book-read.cache';
+import { BooksClient } from './books.client';
+
+function setup() {
+  const rpc = { request: jest.fn().mockResolvedValue({ id: 'b1', version: 2 }) };
+  const cache = {
+    list: (_request: unknown, load: () => Promise<BookPage>) => load(),
+    book: (_id: string, load: () => Promise<Book>) => load(),
+    invalidate: jest.fn(),
+    invalidateLists: jest.fn(),
+  };
+  const config = { NATS_REQUEST_TIMEOUT_MS: 3_000 } as GatewayConfig;
+  const sut = new BooksClient(rpc as unknown as NatsRpcClient, config, cache as unknown as BookReadCache);
+  const options = () => rpc.request.mock.lastCall?.[2];
+  return { sut, cache, options };
+}
+
+describe(BooksClient.name, () => {
+  it('sends reads with the deadline, as retryable', async () => {
+    const { sut, options } = setup();
+    await sut.get('b1', 'req-1');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-1', idempotent: true });
+    await sut.list({ offset: 0, limit: 8, sort: 'author' }, 'req-2');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-2', idempotent: true });
+  });
+
+  it('never retries a write, unless it is a create with an Idempotency-Key', async () => {
+    const { sut, options } = setup();
+    await sut.update({ id: 'b1', changes: { read: true } }, 'req-1');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-1', idempotent: false });
+    await sut.delete({ id: 'b1' }, 'req-2');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-2', idempotent: false });
+    await sut.create({ book: { title: 'T', author: 'A' } }, 'req-3');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-3', idempotent: false });
+    await sut.create({ book: { title: 'T', author: 'A' }, idempotencyKey: 'k-1' }, 'req-4');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-4', idempotent: true });
+  });
+
+  it('drops the written book from the cache even when the write fails', async () => {
+    const { sut, cache } = setup();
+    const rpc = (sut as unknown as { rpc: { request: jest.Mock } }).rpc;
+    rpc.request.mockRejectedValueOnce(new Error('timeout'));
+    await expect(sut.update({ id: 'b1', changes: { read: true } }, 'req-1')).rejects.toThrow('timeout');
+    expect(cache.invalidate).toHaveBeenCalledWith('b1');
+  });
+});
