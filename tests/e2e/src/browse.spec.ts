@@ -141,6 +141,28 @@ it('works on a phone-sized screen in the dark colour scheme', async () => {
   }
 });
 
+it('does not move the page on a phone while the books and the live status arrive', async () => {
+  const phone = await browser.newContext(PHONE);
+  try {
+    // Layout shifts as Chromium reports them (what Lighthouse sums up as CLS), from the first paint.
+    await phone.addInitScript(() => {
+      const shifts: number[] = [];
+      Object.assign(window, { layoutShifts: shifts });
+      new PerformanceObserver((list) => list.getEntries().forEach((entry) => shifts.push((entry as unknown as { value: number }).value))).observe({
+        type: 'layout-shift',
+        buffered: true,
+      });
+    });
+    const small = await openPage(phone, topology.web!.url);
+    await eventually(() => small.getByRole('table', { name: 'Books' }).getByRole('rowheader').count(), (value) => expect(value).toBe(8));
+    await eventually(() => small.getByRole('status').filter({ hasText: 'Live' }).count(), (value) => expect(value).toBe(1));
+    expect(await small.evaluate(() => (window as unknown as { layoutShifts: number[] }).layoutShifts)).toEqual([]);
+    expect(small.problems).toEqual([]);
+  } finally {
+    await phone.close();
+  }
+});
+
 it('serves the app with a Content-Security-Policy and long-lived caching for hashed assets', async () => {
   const response = await page.request.get(topology.web!.url);
   expect(response.headers()['content-security-policy']).toMatch(/script-src 'self'; style-src 'self' 'nonce-[0-9a-f]{32}'/);
