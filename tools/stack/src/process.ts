@@ -25,9 +25,17 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-// Children must not outlive a test run that crashed or was interrupted.
+// Children must not outlive a test run that crashed or was interrupted. Each runs in its own
+// process group, killed as a whole: a SIGKILLed Nginx master would leave its workers behind.
 const running = new Set<ChildProcess>();
-const killAll = () => running.forEach((child) => child.kill('SIGKILL'));
+const killGroup = (child: ChildProcess) => {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+};
+const killAll = () => running.forEach(killGroup);
 process.once('exit', killAll);
 for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
@@ -66,6 +74,9 @@ export class ManagedProcess {
       cwd: this.spec.cwd,
       env: { ...process.env, ...this.spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a terminal's Ctrl-C reaches only the orchestrator (npm start,
+      // a test), which stops the servers in order, and killAll can kill a server's children.
+      detached: true,
     });
     this.child = child;
     running.add(child);
@@ -94,7 +105,7 @@ export class ManagedProcess {
         exitedEarly,
       ]);
     } catch (error) {
-      this.child.kill('SIGKILL');
+      killGroup(this.child);
       throw new Error(`${this.name} did not start: ${(error as Error).message}\n--- last lines of ${this.spec.logFile} ---\n${this.tail()}`);
     }
     return this;
@@ -106,7 +117,7 @@ export class ManagedProcess {
     if (this.running) {
       this.child.kill('SIGCONT');
       this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child?.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(() => this.child && killGroup(this.child), graceMs);
       await this.exit.finally(() => clearTimeout(timer));
     }
     this.log?.end();
