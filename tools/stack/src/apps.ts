@@ -28,7 +28,7 @@ function builtEntry(app: string): string {
  * How the images run Node (deploy/docker/*.Dockerfile): the same flags here. The heap limits
  * keep V8 from growing the heap far past what is live (~40 MiB in either app): without them
  * an app stays at 170-250 MiB RSS after a burst of load; with them at ~145 MiB, and no slower
- * (bench/README.md, "Memory").
+ * (bench/README.md, "Latest results").
  */
 export const NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128', '--enable-source-maps'];
 
