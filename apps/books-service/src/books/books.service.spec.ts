@@ -132,6 +132,27 @@ describe(BooksService.name, () => {
       expect(updated).toMatchObject({ version: 3, score: 5, read: true });
     });
 
+    it('answers UNAVAILABLE while the next version is committed but never applied (its writer died)', async () => {
+      const { sut, repository } = setup();
+      const book = await sut.create({ book: input });
+      repository.changes.set(`${book.id}:2`, {} as BookChangeDocument);
+      await expect(sut.update(book.id, { read: true }, undefined)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+      expect(repository.books.get(book.id)?.version).toBe(1);
+    });
+
+    it('answers CONFLICT when other writers keep taking the next version first', async () => {
+      const { sut, repository } = setup();
+      const book = await sut.create({ book: input });
+      const recordChange = repository.recordChange.bind(repository);
+      repository.recordChange = async (change) => {
+        const other = { ...repository.books.get(book.id)!, version: change.version };
+        repository.changes.set(change._id, { book: other } as BookChangeDocument);
+        repository.books.set(book.id, other);
+        return recordChange(change);
+      };
+      await expect(sut.update(book.id, { read: true }, undefined)).rejects.toMatchObject({ code: ErrorCode.Conflict });
+    });
+
     it('answers NOT_FOUND for a missing book', async () => {
       const { sut } = setup();
       await expect(sut.update('missing', { read: true }, undefined)).rejects.toMatchObject({ code: ErrorCode.NotFound });

@@ -13,6 +13,7 @@ import {
   BookNotFoundError,
   ConcurrentChangeError,
   IdempotencyKeyReusedError,
+  UnfinishedChangeError,
   VersionMismatchError,
 } from '../errors/domain.errors';
 import { type BookChangeDocument, type BookChangeType, type BookDocument, changeId, toBook, toBookDocument } from './book.document';
@@ -108,6 +109,7 @@ export class BooksService {
     expectedVersion: number | undefined,
     decide: (current: BookDocument, now: Date) => BookChangeDocument | null,
   ): Promise<{ before: BookDocument; change: BookChangeDocument | null }> {
+    const versionsSeen = new Set<number>();
     for (let attempt = 1; ; attempt++) {
       const current = await this.repository.findById(id);
       if (!current) throw new BookNotFoundError(id);
@@ -122,7 +124,11 @@ export class BooksService {
       }
       // Someone else took version + 1 between our read and our commit.
       if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, current.version + 1);
-      if (attempt === MAX_WRITE_ATTEMPTS) throw new ConcurrentChangeError(id);
+      versionsSeen.add(current.version);
+      if (attempt === MAX_WRITE_ATTEMPTS) {
+        // Other writers kept winning (409), or one committed and never applied (503, for now).
+        throw versionsSeen.size === 1 ? new UnfinishedChangeError(id, current.version + 1) : new ConcurrentChangeError(id);
+      }
       await sleep(Math.random() * 10 * attempt);
     }
   }

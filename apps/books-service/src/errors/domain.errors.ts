@@ -34,6 +34,17 @@ export class ConcurrentChangeError extends DomainError {
   }
 }
 
+/**
+ * The next version of the book is committed but not applied, and stayed so while this request
+ * retried: its writer is slow or died (the outbox relay rolls it forward). Temporary: 503.
+ */
+export class UnfinishedChangeError extends DomainError {
+  readonly code = ErrorCode.Unavailable;
+  constructor(id: string, version: number) {
+    super(`Version ${version} of book ${id} is committed but not yet applied by the request that made it; try again shortly`);
+  }
+}
+
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = ErrorCode.IdempotencyKeyReused;
   constructor() {
