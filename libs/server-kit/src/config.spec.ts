@@ -7,6 +7,18 @@ const schema = z.object({
   SEED: env.boolean(true),
 });
 
+/** The message loadConfig throws for this environment (fails the test if it does not throw). */
+function configErrorFor(environment: NodeJS.ProcessEnv, against: z.ZodType = schema): string {
+  let thrown: unknown;
+  try {
+    loadConfig(against, environment);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  return (thrown as Error).message;
+}
+
 describe(loadConfig.name, () => {
   it('applies defaults that work locally', () => {
     expect(loadConfig(schema, {})).toEqual({ PORT: 3000, NATS_URL: 'nats://127.0.0.1:4222', SEED: true });
@@ -21,11 +33,72 @@ describe(loadConfig.name, () => {
   });
 
   it('names every bad variable in one readable error', () => {
-    expect(() => loadConfig(schema, { PORT: 'eighty', NATS_URL: 'http://x', SEED: 'yes' })).toThrow(ConfigError);
-    try {
-      loadConfig(schema, { PORT: '70000', NATS_URL: 'http://x' });
-    } catch (error) {
-      expect((error as Error).message).toMatch(/^Invalid configuration:\n {2}PORT: .+\n {2}NATS_URL: must be a URL/);
-    }
+    expect(configErrorFor({ PORT: '70000', NATS_URL: 'http://x' })).toMatch(
+      /^Invalid configuration:\n {2}PORT: .+\n {2}NATS_URL: must be a URL/,
+    );
+  });
+});
+
+describe('env', () => {
+  const numbers = z.object({
+    PORT: env.port(3000),
+    TIMEOUT_MS: env.milliseconds(2_000),
+    POOL: env.positiveInt(4),
+    LIMIT: env.count(1_200),
+    SEED: env.boolean(true),
+    HOST: env.text('0.0.0.0'),
+  });
+
+  it.each([
+    ['PORT', ''],
+    ['PORT', ' '],
+    ['PORT', 'abc'],
+    ['PORT', '80.5'],
+    ['PORT', '0x50'],
+    ['PORT', '1e3'],
+    ['PORT', '-1'],
+    ['TIMEOUT_MS', ''],
+    ['TIMEOUT_MS', '0'],
+    ['POOL', ''],
+    ['POOL', '0'],
+    ['LIMIT', ''],
+    ['LIMIT', 'off'],
+    ['SEED', ''],
+    ['SEED', 'yes'],
+    ['HOST', ''],
+  ])('stops on %s=%j, naming it, instead of taking a default or 0', (name, value) => {
+    expect(configErrorFor({ [name]: value }, numbers)).toMatch(new RegExp(`^Invalid configuration:\\n {2}${name}: `));
+  });
+
+  it('says what it got', () => {
+    expect(configErrorFor({ PORT: '' }, numbers)).toContain('PORT: must be a whole number, not ""');
+    expect(configErrorFor({ SEED: 'yes' }, numbers)).toContain('SEED: must be true or false, not "yes"');
+    expect(configErrorFor({ NATS_URL: 'nats://' })).toContain('NATS_URL: must be a URL matching');
+  });
+
+  it('takes well-formed values, 0 where 0 is allowed', () => {
+    expect(loadConfig(numbers, { PORT: '0', TIMEOUT_MS: '1', POOL: '12', LIMIT: '0', SEED: '0', HOST: '::' })).toEqual({
+      PORT: 0,
+      TIMEOUT_MS: 1,
+      POOL: 12,
+      LIMIT: 0,
+      SEED: false,
+      HOST: '::',
+    });
+  });
+
+  describe('mongoUrl', () => {
+    const database = z.object({ MONGODB_URL: env.mongoUrl('mongodb://127.0.0.1:27017/books') });
+
+    it('passes a seed list with credentials and options through unchanged', () => {
+      const url = 'mongodb://app:s%3Acret@db1:27017,db2:27017,db3:27017/books?replicaSet=rs0&authSource=admin&tls=true';
+      expect(loadConfig(database, { MONGODB_URL: url })).toEqual({ MONGODB_URL: url });
+      const srv = 'mongodb+srv://app:secret@cluster0.example.net/books?retryWrites=true&w=majority';
+      expect(loadConfig(database, { MONGODB_URL: srv })).toEqual({ MONGODB_URL: srv });
+    });
+
+    it.each(['', 'http://db:27017/books', 'mongodb://', 'db:27017'])('stops on MONGODB_URL=%j', (value) => {
+      expect(configErrorFor({ MONGODB_URL: value }, database)).toMatch(/^Invalid configuration:\n {2}MONGODB_URL: must be a MongoDB connection string/);
+    });
   });
 });

@@ -1,4 +1,5 @@
 export * from './config';
 export * from './logging';
 export * from './metrics';
+export * from './mongo-url';
 export * from './retry';

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import * as z from 'zod';
-import { ConfigFrom, env } from '@books/server-kit';
+import { ConfigFrom, env, mongoDatabaseName } from '@books/server-kit';
 
 const schema = z.object({
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
-  MONGODB_URL: env.url('mongodb://127.0.0.1:27017/books', /^mongodb(\+srv)?:\/\/.+/),
+  /** Passed to the driver unchanged: seed lists, credentials and options all work. */
+  MONGODB_URL: env.mongoUrl('mongodb://127.0.0.1:27017/books'),
   /** Port of the small HTTP server for health checks (and metrics). */
   HTTP_PORT: env.port(3100),
   LOG_LEVEL: env.logLevel(),
@@ -32,13 +33,13 @@ const schema = z.object({
   /** How often the relay looks for such changes (each look reads the change log). */
   OUTBOX_INTERVAL_MS: env.milliseconds(5_000),
   /** Names this replica in logs and replies; defaults to host and pid. */
-  REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  REPLICA_ID: env.text(`${hostname()}-${process.pid}`),
 });
 
 /** The books-service's validated configuration; inject it as `config: BooksServiceConfig`. */
 export class BooksServiceConfig extends ConfigFrom(schema) {
   /** The database named in the path of MONGODB_URL (`/books` by default). */
   get databaseName(): string {
-    return new URL(this.MONGODB_URL.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'books';
+    return mongoDatabaseName(this.MONGODB_URL);
   }
 }

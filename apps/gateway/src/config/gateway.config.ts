@@ -4,7 +4,7 @@ import { ConfigFrom, env } from '@books/server-kit';
 const schema = z.object({
   PORT: env.port(3000),
   LOG_LEVEL: env.logLevel(),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: env.text('0.0.0.0'),
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
   /** Deadline for one books-service request; past it the client gets 504. */
   NATS_REQUEST_TIMEOUT_MS: env.milliseconds(3_000),
@@ -22,7 +22,7 @@ const schema = z.object({
    */
   TRUST_PROXY: z.string().default('loopback,linklocal,uniquelocal'),
   /** Requests per client per window before 429; 0 turns rate limiting off. */
-  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1_200),
+  RATE_LIMIT_MAX: env.count(1_200),
   RATE_LIMIT_WINDOW_MS: env.milliseconds(60_000),
   /** Origins allowed to call the API from a browser (development only); empty means none. */
   CORS_ORIGINS: z
