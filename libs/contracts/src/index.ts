@@ -1,5 +1,6 @@
 export * from './books/book.schema';
 export * from './books/list-books.schema';
+export * from './books/text-key';
 export * from './books/books.messages';
 export * from './errors/error-codes';
 export * from './errors/field-errors';

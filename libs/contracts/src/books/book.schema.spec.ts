@@ -1,6 +1,7 @@
 import { toFieldErrors } from '../errors/field-errors';
 import { BookInputSchema, BookPatchSchema, maxBookYear } from './book.schema';
-import { ListBooksQuerySchema } from './list-books.schema';
+import { ListBooksQuerySchema, ListBooksRequestSchema } from './list-books.schema';
+import { textKey } from './text-key';
 
 function fieldErrors(schema: { safeParse(v: unknown): { success: boolean; error?: unknown } }, value: unknown, root = 'body') {
   const result = schema.safeParse(value);
@@ -119,6 +120,20 @@ describe('ListBooksQuerySchema', () => {
     [{ 'q[$gt]': '' }, 'q[$gt]'],
   ])('rejects %j', (query, field) => {
     expect(fieldErrors(ListBooksQuerySchema, query, 'query').map((e) => e.field)).toEqual([field]);
+  });
+
+  it('bounds the search text after folding, which can make it 18 times longer, and its words', () => {
+    expect(textKey('\ufdfa')).toHaveLength(18);
+    expect(ListBooksQuerySchema.safeParse({ q: '\ufdfa'.repeat(11) }).success).toBe(true);
+    expect(fieldErrors(ListBooksQuerySchema, { q: '\ufdfa'.repeat(12) }, 'query')).toEqual([
+      { field: 'q', message: 'The search text must be at most 200 characters once case and accents are folded' },
+    ]);
+    // The request the gateway sends on to the books-service is held to the same bound.
+    expect(ListBooksRequestSchema.safeParse({ q: '\ufdfa'.repeat(200) }).success).toBe(false);
+    expect(ListBooksQuerySchema.safeParse({ q: Array(16).fill('a').join(' ') }).success).toBe(true);
+    expect(fieldErrors(ListBooksQuerySchema, { q: Array(17).fill('a').join(' ') }, 'query')).toEqual([
+      { field: 'q', message: 'The search text must have at most 16 words' },
+    ]);
   });
 
   it('keeps operator-looking search text as text', () => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BookSchema } from './book.schema';
+import { textKey } from './text-key';
 
 export const SORT_FIELDS = ['title', 'author', 'year', 'score', 'createdAt', 'updatedAt'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -8,7 +9,11 @@ export type SortKey = SortField | `-${SortField}`;
 export const SORT_KEYS = SORT_FIELDS.flatMap((field) => [field, `-${field}`]) as SortKey[];
 
 export const LIST_DEFAULTS = { offset: 0, limit: 20, sort: 'author' as SortKey } as const;
-export const LIST_LIMITS = { maxLimit: 100, maxOffset: 1_000_000, maxQueryLength: 200 } as const;
+/**
+ * `maxQueryLength` bounds the text as typed, `maxFoldedQueryLength` the pattern the database
+ * runs (the text after {@link textKey}: one character can fold into 18), `maxQueryWords` the words.
+ */
+export const LIST_LIMITS = { maxLimit: 100, maxOffset: 1_000_000, maxQueryLength: 200, maxFoldedQueryLength: 200, maxQueryWords: 16 } as const;
 
 export function parseSortKey(key: SortKey): { field: SortField; direction: 1 | -1 } {
   return key.startsWith('-')
@@ -22,7 +27,15 @@ const sort = z.enum(SORT_KEYS as [SortKey, ...SortKey[]], {
 const q = z
   .string()
   .trim()
-  .max(LIST_LIMITS.maxQueryLength, { error: `The search text must be at most ${LIST_LIMITS.maxQueryLength} characters` });
+  .max(LIST_LIMITS.maxQueryLength, { error: `The search text must be at most ${LIST_LIMITS.maxQueryLength} characters`, abort: true })
+  // The cost of a search grows with its pattern, which is the folded text: bound that too.
+  .refine((text) => textKey(text).length <= LIST_LIMITS.maxFoldedQueryLength, {
+    error: `The search text must be at most ${LIST_LIMITS.maxFoldedQueryLength} characters once case and accents are folded`,
+    abort: true,
+  })
+  .refine((text) => text.split(/\s+/).filter(Boolean).length <= LIST_LIMITS.maxQueryWords, {
+    error: `The search text must have at most ${LIST_LIMITS.maxQueryWords} words`,
+  });
 
 /** What the books-service takes for a list request. */
 export const ListBooksRequestSchema = z.strictObject({
