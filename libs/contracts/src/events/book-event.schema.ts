@@ -36,3 +36,24 @@ export type BookEvent = z.output<typeof BookEventSchema>;
 export function bookEventSubject(type: BookEventType): string {
   return BookEventSubjects[type.slice('book.'.length) as keyof typeof BookEventSubjects];
 }
+
+export type BookEventReading = { ok: true; event: BookEvent } | { ok: false; reason: string };
+
+/**
+ * Reads one message's payload (JSON text) as a BookEvent, the way every consumer must:
+ * anyone allowed to publish on the subjects can send `null` or garbage, and a consumer that
+ * trusts the payload dies of it, again on every replay. One that is not a BookEvent comes
+ * back with the reason, for the consumer to skip, count and log with its stream sequence.
+ */
+export function readBookEvent(json: string): BookEventReading {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const result = BookEventSchema.safeParse(value);
+  if (result.success) return { ok: true, event: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: `${issue.path.join('.') || 'payload'}: ${issue.message}` };
+}
