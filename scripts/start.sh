@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh >/dev/null
 source scripts/env.sh
-exec tsx tools/stack/src/cli/start.ts
+exec tsx --tsconfig tsconfig.base.json tools/stack/src/cli/start.ts

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { loadStartSettings } from '../settings';
 import { Topology } from '../topology';
 import { WORKSPACE_ROOT } from '../workspace';
 
@@ -9,29 +10,33 @@ import { WORKSPACE_ROOT } from '../workspace';
  *
  *   WEB_PORT      where the app is served (default 8080, on 127.0.0.1; WEB_HOST to change)
  *   NATS_URL      use this NATS server instead of starting one
- *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB
+ *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB, as the
+ *                 replicas' connection string (the database defaults to `books`)
  *   REPLICAS      books-service replicas (default 3)
  *   GATEWAY_PORT  port of the gateway behind Nginx (default 3000, where `nx serve web` proxies /api)
+ *   RESTART       restart servers that die, with backoff (default true)
+ *
+ * They are checked (../settings.ts) before anything is built or started.
  */
 async function main(): Promise<void> {
+  const settings = loadStartSettings();
   console.log('Building the apps (nx run-many -t build)...');
   execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'books-service', 'web', '--output-style=static'], {
     cwd: WORKSPACE_ROOT,
     stdio: 'inherit',
   });
 
-  const mongoUrl = process.env['MONGODB_URL'];
   const topology = await Topology.start({
     name: 'local',
-    replicas: Number(process.env['REPLICAS'] ?? 3),
-    natsUrl: process.env['NATS_URL'],
-    mongoUrl: mongoUrl ? new URL(mongoUrl).origin.replace(/^http/, 'mongodb') : undefined,
-    databaseName: mongoUrl ? new URL(mongoUrl.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'books' : 'books',
-    gatewayPort: Number(process.env['GATEWAY_PORT'] ?? 3000),
-    webPort: Number(process.env['WEB_PORT'] ?? 8080),
-    webHost: process.env['WEB_HOST'] ?? '127.0.0.1',
+    replicas: settings.REPLICAS,
+    natsUrl: settings.NATS_URL,
+    mongoUrl: settings.MONGODB_URL,
+    gatewayPort: settings.GATEWAY_PORT,
+    webPort: settings.WEB_PORT,
+    webHost: settings.WEB_HOST,
     dataDir: join(WORKSPACE_ROOT, '.local', 'data'),
     echo: true,
+    restart: settings.RESTART,
   });
 
   if (!topology.web) throw new Error('Nginx did not start');

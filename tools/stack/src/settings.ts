@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { env, loadConfig } from '@books/server-kit';
+
+const schema = z.object({
+  /** Where Nginx serves the app. */
+  WEB_PORT: env.port(8080),
+  WEB_HOST: env.text('127.0.0.1'),
+  /** The gateway behind Nginx (3000 is where `nx serve web` proxies /api). */
+  GATEWAY_PORT: env.port(3000),
+  /** books-service replicas; more than fit on a laptop is a typo. */
+  REPLICAS: env.positiveInt(3, 32),
+  /** Use these servers instead of starting them. */
+  NATS_URL: env.optionalUrl(/^(nats|tls):\/\/.+/),
+  MONGODB_URL: env.optionalMongoUrl(),
+  /** Restart a server that dies, with backoff (like Compose's `restart: unless-stopped`). */
+  RESTART: env.boolean(true),
+});
+
+/** `npm start`'s settings, checked like the apps' own: a bad one stops start-up, named. */
+export type StartSettings = z.output<typeof schema>;
+
+export function loadStartSettings(environment: NodeJS.ProcessEnv = process.env): StartSettings {
+  return loadConfig(schema, environment);
+}
