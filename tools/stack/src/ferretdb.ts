@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ManagedProcess } from './process';
 import { freePort, tcpOpen } from './ports';
-import { TOOLS_DIR } from './workspace';
+import { TOOLS_DIR, WORKSPACE_ROOT } from './workspace';
 
 export interface MongoServer {
   /** Connection string without a database name; append `/<db>`. */
@@ -23,6 +23,8 @@ function ferretDbBinary(): string {
  * both support.
  */
 export async function startFerretDb(dir: string, logDir: string, name = 'ferretdb'): Promise<MongoServer> {
+  // FerretDB writes state.json into its state dir (the working directory by default): never the repository.
+  if (resolve(dir) === WORKSPACE_ROOT) throw new Error(`FerretDB's data folder must not be the repository root (${dir})`);
   const port = await freePort();
   mkdirSync(join(dir, 'sqlite'), { recursive: true });
   const process = new ManagedProcess({

@@ -19,6 +19,17 @@ export interface ProcessSpec {
   readyTimeoutMs?: number;
 }
 
+/**
+ * What to do when a process dies by itself (crash, OOM kill, `kill -9`): start it again after
+ * a delay that doubles on each failure up to `maxDelayMs`, as Docker's restart policies do.
+ * The delay starts over once the process has stayed up for `resetAfterMs`.
+ */
+export interface RestartPolicy {
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  resetAfterMs?: number;
+}
+
 /** How a process ended: its exit code, or the signal that ended it. */
 export interface ExitStatus {
   code: number | null;
@@ -51,6 +62,12 @@ export class ManagedProcess {
   private child?: ChildProcess;
   private log?: WriteStream;
   private exit?: Promise<ExitStatus>;
+  private restartPolicy?: Required<RestartPolicy>;
+  /** Set by stop() and kill(): an exit the caller asked for is not restarted. */
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private failures = 0;
+  private readySince = 0;
 
   constructor(readonly spec: ProcessSpec) {}
 
@@ -66,9 +83,20 @@ export class ManagedProcess {
     return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /**
+   * From now on, restart the process whenever it exits without stop() or kill() (which tests
+   * use to crash it on purpose), with backoff, and say so in its log.
+   */
+  restartOnExit(policy: RestartPolicy = {}): this {
+    this.restartPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, resetAfterMs: 60_000, ...policy };
+    return this;
+  }
+
   async start(): Promise<this> {
     if (this.running) throw new Error(`${this.name} is already running`);
+    this.stopping = false;
     mkdirSync(dirname(this.spec.logFile), { recursive: true });
+    this.log?.end();
     this.log = createWriteStream(this.spec.logFile, { flags: 'a' });
     const child = spawn(this.spec.command, this.spec.args ?? [], {
       cwd: this.spec.cwd,
@@ -99,6 +127,7 @@ export class ManagedProcess {
       throw new Error(`it exited (${signal ?? `code ${code}`}) while starting`);
     });
     exitedEarly.catch(() => undefined);
+    void this.exit.then((status) => this.exitedByItself(child, status));
     try {
       await Promise.race([
         waitFor(`${this.name} to be ready`, () => this.spec.ready(), { timeoutMs: this.spec.readyTimeoutMs ?? 30_000 }),
@@ -108,11 +137,43 @@ export class ManagedProcess {
       killGroup(this.child);
       throw new Error(`${this.name} did not start: ${(error as Error).message}\n--- last lines of ${this.spec.logFile} ---\n${this.tail()}`);
     }
+    this.readySince = Date.now();
     return this;
+  }
+
+  private exitedByItself(child: ChildProcess, { code, signal }: ExitStatus): void {
+    const policy = this.restartPolicy;
+    if (!policy || this.stopping || child !== this.child || this.restartTimer) return;
+    // What it left behind in its process group (an Nginx master's workers) would hold its port.
+    killGroup(child);
+    if (this.readySince && Date.now() - this.readySince >= policy.resetAfterMs) this.failures = 0;
+    this.readySince = 0;
+    const delayMs = Math.min(policy.initialDelayMs * 2 ** this.failures, policy.maxDelayMs);
+    this.failures += 1;
+    this.note(`exited (${signal ?? `code ${code}`}); restarting in ${delayMs} ms (restart ${this.failures} in a row)`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      this.start().then(
+        () => this.note(`restarted (pid ${this.pid}) and ready`),
+        // The failed attempt's exit schedules the next one.
+        (error: Error) => this.note(`restart failed: ${error.message.split('\n')[0]}`),
+      );
+    }, delayMs);
+  }
+
+  /** A line from the stack itself, in the process's log (and on screen when echoing). */
+  private note(message: string): void {
+    const line = `[stack] ${new Date().toISOString()} ${this.name} ${message}`;
+    if (this.log && !this.log.writableEnded) this.log.write(`${line}\n`);
+    if (this.spec.echo) process.stdout.write(`[${this.name}] ${line}\n`);
   }
 
   /** SIGTERM, and SIGKILL if it has not exited after `graceMs`. Resolves with how it exited. */
   async stop(graceMs = 10_000): Promise<ExitStatus | undefined> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     if (!this.child || !this.exit) return undefined;
     if (this.running) {
       this.child.kill('SIGCONT');
@@ -126,6 +187,9 @@ export class ManagedProcess {
 
   /** Dies at once, as after a crash or an OOM kill: no shutdown hooks run. */
   async kill(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     if (!this.running) return;
     this.child?.kill('SIGKILL');
     await this.exit;

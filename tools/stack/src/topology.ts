@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mongoDatabaseName, withMongoDatabase } from '@books/server-kit';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
 import { type NatsServer, startNats } from './nats';
 import { type WebServer, startNginx } from './nginx';
+import { type ManagedProcess, type RestartPolicy } from './process';
 import { ARTIFACTS_DIR } from './workspace';
 import { httpOk, waitFor } from './wait';
 
@@ -15,8 +17,12 @@ export interface TopologyOptions {
   replicas?: number;
   /** Use this NATS instead of starting one. */
   natsUrl?: string;
-  /** Use this MongoDB (without database name) instead of starting FerretDB. */
+  /**
+   * Use this MongoDB instead of starting FerretDB: a connection string passed to the replicas
+   * as it is (seed list, credentials, options), with `databaseName` set in it when given.
+   */
   mongoUrl?: string;
+  /** Database of the catalogue; default: the one `mongoUrl` names, else `books`. */
   databaseName?: string;
   serviceEnv?: Record<string, string | undefined>;
   gatewayEnv?: Record<string, string | undefined>;
@@ -29,6 +35,11 @@ export interface TopologyOptions {
   webPort?: number;
   /** Address Nginx listens on (default 127.0.0.1). */
   webHost?: string;
+  /**
+   * Restart any server that dies by itself, with backoff (`npm start` turns this on). Off by
+   * default: tests crash servers on purpose and restart them when they choose.
+   */
+  restart?: boolean | RestartPolicy;
 }
 
 /**
@@ -76,7 +87,8 @@ export class Topology {
     this.nats = nats;
     this.mongo = mongo;
     this.natsUrl = this.options.natsUrl ?? (nats as NatsServer).url;
-    this.mongoUrl = `${this.options.mongoUrl ?? (mongo as MongoServer).url}/${this.options.databaseName ?? 'books'}`;
+    const mongoUrl = this.options.mongoUrl ?? (mongo as MongoServer).url;
+    this.mongoUrl = withMongoDatabase(mongoUrl, this.options.databaseName ?? mongoDatabaseName(mongoUrl));
     await Promise.all(Array.from({ length: this.options.replicas ?? 2 }, (_, i) => this.addReplica(i + 1)));
     this.gateway = await startGateway({
       natsUrl: this.natsUrl,
@@ -98,6 +110,12 @@ export class Topology {
         host: this.options.webHost,
       });
     }
+    for (const server of [this.nats, this.mongo, this.gateway, this.web]) this.superviseRestarts(server?.process);
+  }
+
+  private superviseRestarts(process: ManagedProcess | undefined): void {
+    const { restart } = this.options;
+    if (restart) process?.restartOnExit(restart === true ? {} : restart);
   }
 
   /** Starts one more books-service replica (`books-service-<n>`), optionally on another NATS URL. */
@@ -111,6 +129,7 @@ export class Topology {
       echo: this.options.echo,
     });
     this.services.push(service);
+    this.superviseRestarts(service.process);
     return service;
   }
 
