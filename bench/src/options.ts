@@ -90,7 +90,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const smoke = values.smoke;
   const number = (name: string, text: string | undefined, fallback: number, min: number): number => {
     if (text === undefined) return fallback;
-    const value = Number(text);
+    // Decimal digits only: Number('') is 0 and Number('0x10') is 16.
+    const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number of at least ${min}, not ${JSON.stringify(text)}`);
     return value;
   };

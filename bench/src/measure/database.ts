@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { mongoDatabaseName } from '@books/server-kit';
 
 const COLLECTIONS = ['books', 'book_changes', 'idempotency_keys'] as const;
 
@@ -9,11 +10,11 @@ const COLLECTIONS = ['books', 'book_changes', 'idempotency_keys'] as const;
 export class CollectionSizes {
   private constructor(private readonly client: MongoClient, private readonly database: string) {}
 
+  /** `mongoUrl` as the replicas use it: seed list, credentials and options kept. */
   static async connect(mongoUrl: string): Promise<CollectionSizes> {
-    const url = new URL(mongoUrl.replace(/^mongodb:/, 'http:'));
-    const client = new MongoClient(`mongodb://${url.host}`, { serverSelectionTimeoutMS: 5_000, maxPoolSize: 1 });
+    const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 5_000, maxPoolSize: 1 });
     await client.connect();
-    return new CollectionSizes(client, url.pathname.slice(1) || 'books');
+    return new CollectionSizes(client, mongoDatabaseName(mongoUrl));
   }
 
   async read(): Promise<Record<string, number>> {
