@@ -2,13 +2,12 @@ import { ChangeDetectionStrategy, Component, type ElementRef, inject, viewChild 
 import { RouterOutlet } from '@angular/router';
 import { Toaster } from './books/data-access/toaster.service';
 import { LiveStatus } from './books/feature/live-status/live-status';
-import { LiveIndicator } from './books/ui/live-indicator/live-indicator';
 import { ToastRegion } from './books/ui/toast-region/toast-region';
 
 /** The shell: skip link, header with the live indicator, the routed page, and the toasts. */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, LiveStatus, LiveIndicator, ToastRegion],
+  imports: [RouterOutlet, LiveStatus, ToastRegion],
   templateUrl: './app.html',
   styleUrl: './app.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
