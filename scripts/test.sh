@@ -16,6 +16,7 @@ section "Integration tests: real NATS, real FerretDB, the built apps as processe
 nx run integration-tests:test --output-style=static
 
 section "Deployment checks: docker-compose.yml, Dockerfiles, the Nginx template, runtime dependencies"
+bash scripts/setup-compose.sh
 nx run deploy-checks:test --output-style=static
 
 section "End-to-end tests: Chromium -> Nginx -> gateway -> NATS -> books-service -> FerretDB"

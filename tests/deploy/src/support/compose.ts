@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { TOOLS_DIR } from '@books/stack';
 import { REPO } from './paths';
 
-/** Docker Compose v2 itself, built by scripts/setup.sh (or any binary named by DOCKER_COMPOSE_BIN). */
+/** Docker Compose v2 itself, built by scripts/setup-compose.sh (or any binary named by DOCKER_COMPOSE_BIN). */
 export const COMPOSE_BIN = process.env['DOCKER_COMPOSE_BIN'] ?? join(TOOLS_DIR, 'bin', 'docker-compose');
 
 export interface ComposeResult {
@@ -20,7 +20,7 @@ export interface ComposeResult {
  * the file's own defaults unless a test sets a variable. `config` needs no Docker engine.
  */
 export function compose(args: string[], options: { env?: Record<string, string>; file?: string; envFile?: string } = {}): ComposeResult {
-  if (!existsSync(COMPOSE_BIN)) throw new Error(`${COMPOSE_BIN} is missing: run scripts/setup.sh (it builds Docker Compose)`);
+  if (!existsSync(COMPOSE_BIN)) throw new Error(`${COMPOSE_BIN} is missing: run scripts/setup-compose.sh (it builds Docker Compose)`);
   const result = spawnSync(
     COMPOSE_BIN,
     ['--project-directory', REPO, '-f', options.file ?? join(REPO, 'docker-compose.yml'), '--env-file', options.envFile ?? '/dev/null', ...args],
