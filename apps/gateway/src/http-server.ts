@@ -28,6 +28,10 @@ export function createHttpAdapter(config: GatewayConfig): FastifyAdapter {
     trustProxy: config.TRUST_PROXY,
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    // Node checks these deadlines on a timer (every 30 s by default), so a client trickling a
+    // body kept its connection for up to 40 s past a 10 s limit; check every second instead.
+    // headersTimeout would otherwise stay at Node's 60 s: the headers get the same deadline.
+    http: { headersTimeout: config.HTTP_REQUEST_TIMEOUT_MS, requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
     // While shutting down: new requests get 503, idle keep-alive connections are closed,
     // and the ones in progress finish.
     return503OnClosing: true,
@@ -50,6 +54,8 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   registerHttpMetrics(fastify);
   closeConnectionsWhenShuttingDown(fastify);
 
+  // The gateway owns the security headers of API responses; Nginx adds its own only to what
+  // it serves itself, so no header arrives twice with two values.
   await app.register(helmet, {
     // JSON needs no scripts; the API docs page loads its own script and style files.
     contentSecurityPolicy: {
@@ -59,8 +65,14 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         frameAncestors: ["'none'"],
+        // Over plain HTTP this would send every asset of /api/docs to https:// (a blank page).
+        upgradeInsecureRequests: config.PUBLIC_HTTPS ? [] : null,
       },
     },
+    strictTransportSecurity: config.PUBLIC_HTTPS ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    // The same as the web app's headers (deploy/nginx/security-headers.conf).
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
 

@@ -31,8 +31,14 @@ const schema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** How long an idle keep-alive connection stays open (longer than Nginx's 60 s upstream keepalive). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: env.milliseconds(72_000),
-  /** How long a client may take to send a whole request. */
+  /** How long a client may take to send a whole request: its headers and its body. */
   HTTP_REQUEST_TIMEOUT_MS: env.milliseconds(10_000),
+  /**
+   * The site reaches browsers over HTTPS (TLS ends in front of Nginx): only then does the API
+   * send Strict-Transport-Security and ask browsers to upgrade insecure requests. Over plain
+   * HTTP those would send every asset of /api/docs to an https:// address that is not there.
+   */
+  PUBLIC_HTTPS: env.boolean(false),
 });
 
 /** The gateway's validated configuration; inject it as `config: GatewayConfig`. */
