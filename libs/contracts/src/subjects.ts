@@ -15,3 +15,10 @@ export type BooksSubject = (typeof BooksSubjects)[keyof typeof BooksSubjects];
 
 /** Replicas of the books-service share requests through this queue group. */
 export const BOOKS_QUEUE_GROUP = 'books-service';
+
+/**
+ * Internal to the books-service: a NATS key-value bucket where each replica lists the changes
+ * it has committed but not yet published (its outbox), so another replica can finish them if
+ * it dies. Not a contract for other programs.
+ */
+export const OUTBOX_BUCKET = 'books_v1_outbox';

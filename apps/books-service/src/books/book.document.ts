@@ -21,10 +21,12 @@ export type BookChangeType = 'created' | 'updated' | 'deleted';
 /**
  * One committed change, in the `book_changes` collection, keyed `<bookId>:<version>`.
  *
- * Inserting it is the commit point of every write: the unique `_id` lets exactly one
- * writer take each next version of a book (compare-and-set through a unique index, which
- * MongoDB and FerretDB both enforce atomically), and the record is also the outbox entry
- * from which the book-changed event is published.
+ * Inserting it is the commit point of every write: the unique `_id` lets exactly one writer
+ * take each next version of a book (compare-and-set through a unique index, which MongoDB and
+ * FerretDB both enforce atomically; FerretDB's conditional updates are not atomic). The
+ * collection is insert-only: nothing updates a change record, and no hot path or timer
+ * queries it by anything but `_id`, so its cost stays flat however long the history grows.
+ * What is not yet published is tracked elsewhere (the outbox intents, in NATS).
  */
 export interface BookChangeDocument {
   _id: string;
@@ -37,16 +39,8 @@ export interface BookChangeDocument {
   /** The book after the change; null when it was deleted. */
   book: BookDocument | null;
   requestId?: string;
-  published: boolean;
-}
-
-/** Remembers which book a POST with an Idempotency-Key created, across replicas and restarts. */
-export interface IdempotencyRecord {
-  _id: string;
-  /** Hash of the normalised request body: a retry must send the same body. */
-  fingerprint: string;
-  bookId: string;
-  createdAt: Date;
+  /** For a create with an Idempotency-Key: hash of the request body, so a retry can be told from a reuse. */
+  fingerprint?: string;
 }
 
 export function changeId(bookId: string, version: number): string {

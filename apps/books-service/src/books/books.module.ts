@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { UnpublishedChangesGauge } from '../events/book-events.metrics';
 import { BookEventsPublisher } from '../events/book-events.publisher';
 import { BookEventsStream } from '../events/book-events.stream';
+import { OutboxIntents } from '../events/outbox.intents';
 import { OutboxRelay } from '../events/outbox.relay';
+import { BookStateCache } from './book-state.cache';
+import { BooksCommitter } from './books.committer';
 import { BooksController } from './books.controller';
 import { BooksRepository } from './books.repository';
 import { BooksService } from './books.service';
@@ -10,6 +12,7 @@ import { BooksSeeder } from './seed/books.seeder';
 
 @Module({
   controllers: [BooksController],
-  providers: [BooksRepository, BooksService, BooksSeeder, BookEventsStream, BookEventsPublisher, OutboxRelay, UnpublishedChangesGauge],
+  // Order matters at start-up: the stream is declared before the state cache follows it.
+  providers: [BookEventsStream, OutboxIntents, BookStateCache, BooksRepository, BookEventsPublisher, BooksCommitter, BooksService, BooksSeeder, OutboxRelay],
 })
 export class BooksModule {}

@@ -1,17 +1,20 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { type Collection, type Filter, MongoServerError, type Sort } from 'mongodb';
+import {
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Filter,
+  type IndexSpecification,
+  MongoBulkWriteError,
+  MongoServerError,
+  type Sort,
+} from 'mongodb';
 import { parseSortKey, type ListBooksRequest, type SortField } from '@books/contracts';
 import { retry } from '@books/server-kit';
 import { Database } from '../database/database';
-import {
-  type BookChangeDocument,
-  type BookDocument,
-  type IdempotencyRecord,
-  changeId,
-  textKey,
-} from './book.document';
+import { type BookChangeDocument, type BookDocument, textKey } from './book.document';
 
 const DUPLICATE_KEY = 11000;
+const INDEX_NOT_FOUND = 27;
 
 /** Text fields sort on their folded keys; every sort ends on `_id`, so pages never overlap. */
 const SORT_KEYS: Record<SortField, (keyof BookDocument)[]> = {
@@ -23,18 +26,46 @@ const SORT_KEYS: Record<SortField, (keyof BookDocument)[]> = {
   updatedAt: ['updatedAt'],
 };
 
-/** All MongoDB I/O of the catalogue. Rules live in BooksService; this only reads and writes. */
+/**
+ * Every secondary index the service creates, by collection. docs/queries.md lists each query
+ * the service sends and the index that serves it; a unit test keeps the two in step.
+ * (`_id` is indexed by the database itself.)
+ */
+export const INDEXES: Record<'books' | 'book_changes', { name: string; key: IndexSpecification }[]> = {
+  books: [
+    ...Object.entries(SORT_KEYS).map(([field, keys]) => ({
+      name: `sort_${field}`,
+      key: Object.fromEntries([...keys, '_id'].map((key) => [key, 1])) as IndexSpecification,
+    })),
+    { name: 'read', key: { read: 1 } },
+  ],
+  book_changes: [],
+};
+
+/** Indexes of earlier releases that no query uses any more: dropped at start-up. */
+const RETIRED_INDEXES = { book_changes: ['unpublished_by_book'] };
+
+/** What became of each change sent to {@link BooksRepository.commit}. */
+export interface CommitResult {
+  /** Ids of the changes whose version another writer had already taken. */
+  duplicates: Set<string>;
+}
+
+/**
+ * All MongoDB I/O of the catalogue. Rules live in BooksService; this only reads and writes.
+ *
+ * The write path filters on `_id` alone: it is the one filter FerretDB answers from an index
+ * (anything more reads the whole collection), and MongoDB serves it from `_id_` too.
+ */
 @Injectable()
 export class BooksRepository implements OnModuleInit {
   private readonly logger = new Logger(BooksRepository.name);
   private readonly books: Collection<BookDocument>;
   private readonly changes: Collection<BookChangeDocument>;
-  private readonly idempotency: Collection<IdempotencyRecord>;
 
   constructor(database: Database) {
     this.books = database.collection('books');
     this.changes = database.collection('book_changes');
-    this.idempotency = database.collection('idempotency_keys');
   }
 
   /**
@@ -47,12 +78,13 @@ export class BooksRepository implements OnModuleInit {
   }
 
   private async createIndexes(): Promise<void> {
-    for (const [field, keys] of Object.entries(SORT_KEYS)) {
-      await this.books.createIndex(Object.fromEntries([...keys, '_id'].map((key) => [key, 1])), { name: `sort_${field}` });
+    for (const { name, key } of INDEXES.books) await this.books.createIndex(key, { name });
+    for (const name of RETIRED_INDEXES.book_changes) {
+      await this.changes.dropIndex(name).catch((error: unknown) => {
+        // Absent (a new database) or the collection does not exist yet: nothing to drop.
+        if (!(error instanceof MongoServerError && (error.code === INDEX_NOT_FOUND || error.codeName === 'NamespaceNotFound'))) throw error;
+      });
     }
-    await this.books.createIndex({ read: 1 }, { name: 'read' });
-    await this.changes.createIndex({ published: 1, bookId: 1, version: 1 }, { name: 'unpublished_by_book' });
-    await this.idempotency.createIndex({ createdAt: 1 }, { name: 'created_at' });
   }
 
   findById(id: string): Promise<BookDocument | null> {
@@ -75,74 +107,51 @@ export class BooksRepository implements OnModuleInit {
   }
 
   /**
-   * Takes the next version of a book by inserting its change record. Returns false when
-   * another writer already took that version; only the winner may then write the book.
+   * Commits changes by inserting their change records, all in one command. A record whose
+   * `_id` (book and version) exists is refused by the unique index: that writer lost the race.
+   * Throws when the command itself fails: then the outcome of each change is unknown.
    */
-  async recordChange(change: BookChangeDocument): Promise<boolean> {
-    return ignoreDuplicate(this.changes.insertOne(change));
-  }
-
-  findChange(bookId: string, version: number): Promise<BookChangeDocument | null> {
-    return this.changes.findOne({ _id: changeId(bookId, version) });
-  }
-
-  /** Committed changes of one book that have no event yet, oldest first. */
-  findUnpublished(bookId: string): Promise<BookChangeDocument[]> {
-    return this.changes.find({ published: false, bookId }).sort({ version: 1 }).toArray();
-  }
-
-  /** Changes still unpublished after `before`: their writer probably died. Oldest first per book. */
-  findUnpublishedBefore(before: Date, limit: number): Promise<BookChangeDocument[]> {
-    return this.changes
-      .find({ published: false, occurredAt: { $lt: before } })
-      .sort({ bookId: 1, version: 1 })
-      .limit(limit)
-      .toArray();
-  }
-
-  countUnpublished(): Promise<number> {
-    return this.changes.countDocuments({ published: false });
-  }
-
-  async markPublished(change: BookChangeDocument): Promise<void> {
-    await this.changes.updateOne({ _id: change._id }, { $set: { published: true } });
-  }
-
-  /** Whether the books collection already reflects the change (or a later one). */
-  async isApplied(change: BookChangeDocument): Promise<boolean> {
-    const book = await this.books.findOne({ _id: change.bookId }, { projection: { version: 1 } });
-    if (!book) return change.type !== 'created';
-    return book.version >= change.version;
-  }
-
-  /** Writes the state of a change into `books`. Idempotent, so a crashed write can be redone. */
-  async applyChange(change: BookChangeDocument): Promise<void> {
-    if (change.type === 'created') {
-      await ignoreDuplicate(this.books.insertOne(change.book as BookDocument));
-    } else if (change.type === 'updated') {
-      await this.books.replaceOne({ _id: change.bookId, version: change.version - 1 }, change.book as BookDocument);
-    } else {
-      await this.books.deleteOne({ _id: change.bookId, version: change.version - 1 });
+  async commit(changes: BookChangeDocument[]): Promise<CommitResult> {
+    const duplicates = new Set<string>();
+    if (changes.length === 0) return { duplicates };
+    try {
+      await this.changes.insertMany(changes, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      for (const writeError of errors) {
+        if (writeError.code !== DUPLICATE_KEY) throw error;
+        duplicates.add(changes[writeError.index]._id);
+      }
     }
+    return { duplicates };
+  }
+
+  findChange(id: string): Promise<BookChangeDocument | null> {
+    return this.changes.findOne({ _id: id });
   }
 
   /**
-   * Makes sure a committed creation is in the books collection, unless the book has changed
-   * since (a later change exists). Inserting cannot overwrite a newer version, so unlike
-   * other changes this is safe while the original writer may still be at it.
+   * Writes the state of committed changes into `books`, all in one command. Only the writer
+   * that committed a version writes it, and nobody can commit the next version of a book
+   * before reading this one, so a filter on `_id` alone is enough. Idempotent: a change can
+   * be applied again after a crash.
    */
-  async ensureCreated(change: BookChangeDocument): Promise<void> {
-    if (await this.books.findOne({ _id: change.bookId }, { projection: { _id: 1 } })) return;
-    if (await this.findChange(change.bookId, 2)) return;
-    await this.applyChange(change);
+  async apply(changes: BookChangeDocument[]): Promise<void> {
+    if (changes.length === 0) return;
+    const operations = changes.map((change): AnyBulkWriteOperation<BookDocument> =>
+      change.book
+        ? { replaceOne: { filter: { _id: change.bookId }, replacement: change.book, upsert: true } }
+        : { deleteOne: { filter: { _id: change.bookId } } },
+    );
+    await this.books.bulkWrite(operations, { ordered: true });
   }
 
-  /** Stores the record, or returns the one another request stored first under the key. */
-  async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyRecord> {
-    if (await ignoreDuplicate(this.idempotency.insertOne(record))) return record;
-    const existing = await this.idempotency.findOne({ _id: record._id });
-    if (!existing) throw new Error(`Idempotency key ${record._id} vanished after a duplicate-key error`);
-    return existing;
+  /** Whether `books` already reflects the change (or a later one). */
+  async isApplied(change: BookChangeDocument): Promise<boolean> {
+    const book = await this.books.findOne({ _id: change.bookId }, { projection: { version: 1 } });
+    if (!book) return change.type === 'deleted' || (await this.findChange(`${change.bookId}:${change.version + 1}`)) !== null;
+    return book.version >= change.version;
   }
 }
 
@@ -159,14 +168,4 @@ function toFilter({ q, read }: ListBooksRequest): Filter<BookDocument> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function ignoreDuplicate(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-    throw error;
-  }
 }

@@ -9,6 +9,7 @@ import {
   type BookPatch,
   type ListBooksRequest,
 } from '@books/contracts';
+import { BooksServiceConfig } from '../config/books-service.config';
 import {
   BookNotFoundError,
   ConcurrentChangeError,
@@ -16,12 +17,18 @@ import {
   UnfinishedChangeError,
   VersionMismatchError,
 } from '../errors/domain.errors';
+import { OutboxIntents } from '../events/outbox.intents';
 import { type BookChangeDocument, type BookChangeType, type BookDocument, changeId, toBook, toBookDocument } from './book.document';
-import { BookEventsPublisher } from '../events/book-events.publisher';
+import { BookStateCache, type PublishedState } from './book-state.cache';
+import { BooksCommitter } from './books.committer';
 import { BooksRepository } from './books.repository';
+import { uuidV5 } from './ids';
 
-/** Writers without If-Match retry this often when another writer takes the version first. */
-const MAX_WRITE_ATTEMPTS = 8;
+/** Namespace of the ids of books created with an Idempotency-Key (name-based UUIDs of the key). */
+const IDEMPOTENT_CREATE_NAMESPACE = 'b0f3c1de-9a4e-5d7b-8c21-4e6f0a9d3b57';
+
+/** How long a writer that sent If-Match waits for this replica to hear of a version another replica just published. */
+const CATCH_UP_MS = 250;
 
 export interface WriteContext {
   requestId?: string;
@@ -35,19 +42,25 @@ export interface CreateBookCommand {
 }
 
 /**
- * The catalogue's rules. Every write follows the same protocol:
- *   1. read the book and check the caller's expected version (If-Match);
- *   2. commit by inserting the change record for version + 1, which only one writer can do;
- *   3. apply the change to the `books` collection;
- *   4. publish the change's event.
- * A crash after step 2 leaves a committed but unapplied or unpublished change, which the
- * outbox relay finishes later. There is no multi-document transaction anywhere.
+ * The catalogue's rules. Every write builds the book's next version from its latest published
+ * state and hands it to the group committer (BooksCommitter), where inserting the change
+ * record `<bookId>:<version>` decides, through a unique index, which writer gets that version.
+ *
+ * - With If-Match, the loser gets 412: the version it expected is gone.
+ * - Without, the loser waits for the winner's event and tries again on top of it, until the
+ *   write deadline: a writer that asked for no condition never hears of another writer.
+ * - A change is built only on a state whose event is already in the stream, so each book's
+ *   events are published in version order without any lock.
+ * There is no multi-document transaction anywhere.
  */
 @Injectable()
 export class BooksService {
   constructor(
+    private readonly config: BooksServiceConfig,
     private readonly repository: BooksRepository,
-    private readonly events: BookEventsPublisher,
+    private readonly committer: BooksCommitter,
+    private readonly states: BookStateCache,
+    private readonly outbox: OutboxIntents,
   ) {}
 
   async list(request: ListBooksRequest): Promise<BookPage> {
@@ -62,26 +75,24 @@ export class BooksService {
   }
 
   async create(command: CreateBookCommand, context: WriteContext = {}): Promise<Book> {
+    const deadline = Date.now() + this.config.WRITE_DEADLINE_MS;
     const now = new Date();
-    let id = command.id ?? randomUUID();
-    if (command.idempotencyKey) {
-      const fingerprint = fingerprintOf(command.book);
-      const record = await this.repository.claimIdempotencyKey({ _id: command.idempotencyKey, fingerprint, bookId: id, createdAt: now });
-      if (record.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-      id = record.bookId;
+    // A key names the book it creates: a retry of the same create takes the same version 1
+    // of the same id, which only one request can commit. Nothing else is stored for the key.
+    const id = command.id ?? (command.idempotencyKey ? uuidV5(command.idempotencyKey, IDEMPOTENT_CREATE_NAMESPACE) : randomUUID());
+    const fingerprint = command.idempotencyKey ? fingerprintOf(command.book) : undefined;
+    const change = newChange('created', id, toBookDocument(id, command.book, 1, now, now), context, { fingerprint });
+    if ((await this.committer.submit(change)) === 'committed') return toBook(change.book as BookDocument);
+
+    // A create with this id exists: an earlier request with the same key (or the same seed id).
+    const original = await this.repository.findChange(changeId(id, 1));
+    if (!original?.book) throw new ConcurrentChangeError(id);
+    if (command.idempotencyKey && original.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+    // Answer with what it created, once a read would see it too.
+    if (!(await this.repository.isApplied(original)) && !(await this.states.waitForVersion(id, 1, remaining(deadline)))) {
+      throw new UnfinishedChangeError(id, 1);
     }
-    const change = newChange('created', id, toBookDocument(id, command.book, 1, now, now), context);
-    if (!(await this.repository.recordChange(change))) {
-      // Another request with the same key (or the same seed id) created this book first:
-      // answer with what it created, so every retry sees the same result.
-      const original = await this.repository.findChange(id, 1);
-      if (!original?.book) throw new ConcurrentChangeError(id);
-      // Its writer may have died before writing the book: a retry must be able to read it.
-      await this.repository.ensureCreated(original);
-      return toBook(original.book);
-    }
-    await this.complete(change);
-    return toBook(change.book as BookDocument);
+    return toBook(original.book);
   }
 
   async update(id: string, changes: BookPatch, expectedVersion: number | undefined, context: WriteContext = {}): Promise<Book> {
@@ -95,49 +106,68 @@ export class BooksService {
 
   async delete(id: string, expectedVersion: number | undefined, context: WriteContext = {}): Promise<{ id: string; version: number }> {
     const { before } = await this.write(id, expectedVersion, (current, now) =>
-      newChange('deleted', id, null, context, current.version + 1, now),
+      newChange('deleted', id, null, context, { version: current.version + 1, occurredAt: now }),
     );
     return { id, version: before.version + 1 };
   }
 
   /**
-   * Steps 1-4 for a change to an existing book. `decide` builds the change from the current
-   * state, or returns null when the request changes nothing (no new version, no event).
+   * A change to an existing book. `decide` builds it from the current state, or returns null
+   * when the request changes nothing (no new version, no event).
    */
   private async write(
     id: string,
     expectedVersion: number | undefined,
     decide: (current: BookDocument, now: Date) => BookChangeDocument | null,
   ): Promise<{ before: BookDocument; change: BookChangeDocument | null }> {
-    const versionsSeen = new Set<number>();
+    const deadline = Date.now() + this.config.WRITE_DEADLINE_MS;
+    let state = await this.latest(id, expectedVersion, deadline);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.repository.findById(id);
+      const current = state.book;
       if (!current) throw new BookNotFoundError(id);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new VersionMismatchError(id, expectedVersion, current.version);
       }
       const change = decide(current, new Date());
       if (!change) return { before: current, change: null };
-      if (await this.repository.recordChange(change)) {
-        await this.complete(change);
-        return { before: current, change };
+      if ((await this.committer.submit(change)) === 'committed') return { before: current, change };
+
+      // Another writer took version + 1 first.
+      if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, change.version);
+      // Build on top of the winner once its event is out (it usually is within milliseconds).
+      if (!(await this.states.waitForVersion(id, change.version, remaining(deadline)))) {
+        throw new UnfinishedChangeError(id, change.version);
       }
-      // Someone else took version + 1 between our read and our commit.
-      if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, current.version + 1);
-      versionsSeen.add(current.version);
-      if (attempt === MAX_WRITE_ATTEMPTS) {
-        // Other writers kept winning (409), or one committed and never applied (503, for now).
-        throw versionsSeen.size === 1 ? new UnfinishedChangeError(id, current.version + 1) : new ConcurrentChangeError(id);
-      }
-      await sleep(Math.random() * 10 * attempt);
+      state = this.states.get(id) ?? (await this.latest(id, undefined, deadline));
+      if (attempt % 4 === 0) await sleep(Math.random() * attempt); // many writers on one book: spread them out
     }
   }
 
-  /** Steps 3 and 4 for a committed change. */
-  private async complete(change: BookChangeDocument): Promise<void> {
-    await this.repository.applyChange(change);
-    await this.events.publishCommitted(change);
+  /**
+   * The book's latest published state: from the state cache when it has the book (and, with
+   * If-Match, the expected version or a later one), else from the database once that
+   * version's event is out.
+   */
+  private async latest(id: string, expectedVersion: number | undefined, deadline: number): Promise<PublishedState> {
+    const cached = this.states.get(id);
+    if (cached && (expectedVersion === undefined || cached.version >= expectedVersion)) return cached;
+    // The caller may have seen a version another replica published a moment ago.
+    if (cached && expectedVersion !== undefined && (await this.states.waitForVersion(id, expectedVersion, Math.min(CATCH_UP_MS, remaining(deadline))))) {
+      return this.states.get(id) as PublishedState;
+    }
+    const doc = await this.repository.findById(id);
+    if (!doc) return { version: 0, book: null };
+    if ((await this.outbox.isPending(changeId(id, doc.version))) && !(await this.states.waitForVersion(id, doc.version, remaining(deadline)))) {
+      throw new UnfinishedChangeError(id, doc.version);
+    }
+    const state = { version: doc.version, book: doc };
+    this.states.remember(id, state);
+    return this.states.get(id) ?? state;
   }
+}
+
+function remaining(deadline: number): number {
+  return Math.max(0, deadline - Date.now());
 }
 
 /** A change record; for created and updated books the version and time come from the book. */
@@ -146,8 +176,7 @@ function newChange(
   bookId: string,
   book: BookDocument | null,
   context: WriteContext,
-  version = book?.version ?? 1,
-  occurredAt = book?.updatedAt ?? new Date(),
+  { version = book?.version ?? 1, occurredAt = book?.updatedAt ?? new Date(), fingerprint }: { version?: number; occurredAt?: Date; fingerprint?: string } = {},
 ): BookChangeDocument {
   return {
     _id: changeId(bookId, version),
@@ -158,7 +187,7 @@ function newChange(
     occurredAt,
     book,
     ...(context.requestId ? { requestId: context.requestId } : {}),
-    published: false,
+    ...(fingerprint ? { fingerprint } : {}),
   };
 }
 

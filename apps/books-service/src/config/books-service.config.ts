@@ -4,6 +4,9 @@ import { ConfigFrom, env, mongoDatabaseName } from '@books/server-kit';
 
 const schema = z.object({
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
+  /** This app's NATS user and password, both or neither (a NATS that lets anyone in). */
+  NATS_USER: z.string().min(1, { error: 'must not be empty' }).optional(),
+  NATS_PASSWORD: z.string().min(1, { error: 'must not be empty' }).optional(),
   /** Passed to the driver unchanged: seed lists, credentials and options all work. */
   MONGODB_URL: env.mongoUrl('mongodb://127.0.0.1:27017/books'),
   /** Port of the small HTTP server for health checks (and metrics). */
@@ -26,14 +29,23 @@ const schema = z.object({
   EVENTS_MAX_AGE_HOURS: env.positiveInt(24 * 30),
   /** Copies of the event stream in a NATS cluster (1 for a single server). */
   EVENTS_REPLICAS: env.positiveInt(1),
-  /** How long a committed change may stay unpublished before the relay publishes it. */
+  /** How long a replica may hold changes in its outbox without a sign of life before another replica publishes them. */
   OUTBOX_GRACE_MS: env.milliseconds(2_000),
-  /** How long a committed change may stay unapplied before the relay applies it (its writer died). */
+  /** How long before another replica also applies such a change to the books (its writer surely died). */
   OUTBOX_APPLY_GRACE_MS: env.milliseconds(30_000),
-  /** How often the relay looks for such changes (each look reads the change log). */
-  OUTBOX_INTERVAL_MS: env.milliseconds(5_000),
+  /** How often the relay looks at the outboxes (in NATS; it never reads the change history). */
+  OUTBOX_INTERVAL_MS: env.milliseconds(1_000),
+  /** Most changes committed together in one database round (group commit). */
+  COMMIT_BATCH_MAX: env.positiveInt(64),
+  /** How long a write may keep retrying behind other writers of the same book (keep it under the gateway's deadline). */
+  WRITE_DEADLINE_MS: env.milliseconds(2_000),
+  /** Books whose latest published state each replica keeps in memory for writers. */
+  STATE_CACHE_MAX_ENTRIES: env.positiveInt(20_000),
   /** Names this replica in logs and replies; defaults to host and pid. */
   REPLICA_ID: env.text(`${hostname()}-${process.pid}`),
+}).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {
+  error: 'NATS_USER and NATS_PASSWORD go together: set both or neither',
+  path: ['NATS_PASSWORD'],
 });
 
 /** The books-service's validated configuration; inject it as `config: BooksServiceConfig`. */

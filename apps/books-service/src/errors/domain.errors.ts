@@ -45,6 +45,22 @@ export class UnfinishedChangeError extends DomainError {
   }
 }
 
+/** A dependency (NATS) failed before anything was committed: safe to retry. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = ErrorCode.Unavailable;
+}
+
+/**
+ * The commit command failed and its outcome could not be read back (the database went away
+ * mid-write): the change may or may not be committed. If it is, its event will be published.
+ */
+export class OutcomeUnknownError extends DomainError {
+  readonly code = ErrorCode.OutcomeUnknown;
+  constructor() {
+    super('The database failed while committing the change and it is not known whether it was saved; read the book before retrying');
+  }
+}
+
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = ErrorCode.IdempotencyKeyReused;
   constructor() {

@@ -1,6 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram } from 'prom-client';
-import { BooksRepository } from '../books/books.repository';
+import { Counter, Histogram } from 'prom-client';
 
 export const eventsPublished = new Counter({
   name: 'book_events_published_total',
@@ -14,16 +12,8 @@ export const eventPublishLag = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
 });
 
-/** Committed changes without an event yet; above zero for long means publishing is stuck. */
-@Injectable()
-export class UnpublishedChangesGauge {
-  constructor(repository: BooksRepository) {
-    new Gauge({
-      name: 'book_events_unpublished',
-      help: 'Committed changes whose event is not published yet (counted at scrape time)',
-      async collect() {
-        this.set(await repository.countUnpublished());
-      },
-    });
-  }
-}
+export const commitBatchSize = new Histogram({
+  name: 'book_commit_batch_size',
+  help: 'Changes committed together in one database round (group commit)',
+  buckets: [1, 2, 4, 8, 16, 32, 64],
+});

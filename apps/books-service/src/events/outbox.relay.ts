@@ -1,16 +1,21 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BooksServiceConfig } from '../config/books-service.config';
+import { BooksCommitter } from '../books/books.committer';
 import { BooksRepository } from '../books/books.repository';
 import { BookEventsPublisher } from './book-events.publisher';
-
-const BATCH = 500;
+import { type Intent, OutboxIntents } from './outbox.intents';
 
 /**
- * Finishes the changes whose writer did not: a replica killed after committing, or NATS
- * unreachable at publish time. Every replica runs it; the work is idempotent (applying a
- * change checks the version, publishing is de-duplicated by event id), so no leader is
- * needed. It publishes changes left unpublished for OUTBOX_GRACE_MS, and applies a
- * committed change to the books collection only after OUTBOX_APPLY_GRACE_MS.
+ * Finishes the changes whose writer did not: a replica killed after committing, a database
+ * or NATS failure in the middle of a commit round. Every replica runs it, over the outbox in
+ * NATS (never over the database's change history), so its work is proportional to what is
+ * pending. The work is idempotent — applying checks the book's version, publishing is
+ * de-duplicated by event id — so no leader is needed.
+ *
+ * - This replica's own outbox entries whose round has ended are finished at once.
+ * - Another replica's entries are taken over once that replica has not written its key for
+ *   OUTBOX_GRACE_MS (it died, or is stuck); an unapplied change is applied only once
+ *   OUTBOX_APPLY_GRACE_MS have passed, since a writer that is only slow could still apply it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +27,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: BooksServiceConfig,
     private readonly repository: BooksRepository,
     private readonly publisher: BookEventsPublisher,
+    private readonly outbox: OutboxIntents,
+    private readonly committer: BooksCommitter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,29 +49,56 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async relay(): Promise<void> {
-    const now = Date.now();
-    const stale = await this.repository.findUnpublishedBefore(new Date(now - this.config.OUTBOX_GRACE_MS), BATCH);
-    const newestByBook = new Map(stale.map((change) => [change.bookId, change]));
-    let rolledForward = 0;
-    for (const [bookId, newest] of newestByBook) {
-      // Only a book's newest change can be unapplied: nobody can commit the next version
-      // before it is. An event is published only after its change is applied.
-      if (!(await this.repository.isApplied(newest))) {
-        if (newest.type === 'created') {
-          await this.repository.ensureCreated(newest);
-        } else {
-          // Its writer may only be slow. Writing for it too soon could race it, and on a
-          // database without atomic conditional writes (FerretDB) a late write can undo a
-          // newer one; so roll forward only once the writer has surely died.
-          if (now - newest.occurredAt.getTime() < this.config.OUTBOX_APPLY_GRACE_MS) continue;
-          await this.repository.applyChange(newest);
-        }
-        rolledForward++;
-      }
-      await this.publisher.publishPending(bookId);
+    const abandoned = this.outbox.ownIntents().filter((intent) => !this.committer.isInRound(intent.id));
+    if (abandoned.length > 0) {
+      const done = await this.finish(abandoned, true);
+      await this.outbox.remove(done);
+      this.logger.log(`Finished ${done.length} of ${abandoned.length} change(s) its own commit rounds left`);
     }
-    if (stale.length > 0) {
-      this.logger.log(`Relayed ${stale.length} change(s) of ${newestByBook.size} book(s); rolled ${rolledForward} forward`);
+    await this.outbox.heartbeat();
+
+    const now = Date.now();
+    for (const entry of this.outbox.others()) {
+      const silentFor = now - entry.written.getTime();
+      if (silentFor < this.config.OUTBOX_GRACE_MS) continue;
+      const done = await this.finish(entry.intents, silentFor >= this.config.OUTBOX_APPLY_GRACE_MS);
+      if (done.length === entry.intents.length) {
+        await this.outbox.release(entry).catch(() => undefined); // it wrote again meanwhile: it is alive
+        this.logger.log(`Finished the ${done.length} change(s) replica ${entry.key} left unpublished`);
+      }
     }
   }
+
+  /**
+   * Publishes each committed change of the list, oldest version of a book first, applying it
+   * first when it is not (and `mayApply`). Returns the ids that need nothing more.
+   */
+  private async finish(intents: Intent[], mayApply: boolean): Promise<string[]> {
+    const done: string[] = [];
+    for (const intent of [...intents].sort(byBookThenVersion)) {
+      const change = await this.repository.findChange(intent.id);
+      if (!change || change.eventId !== intent.eventId) {
+        done.push(intent.id); // never committed, or another writer's: not ours to publish
+        continue;
+      }
+      if (!(await this.repository.isApplied(change))) {
+        if (!mayApply) continue;
+        await this.repository.apply([change]);
+      }
+      await this.publisher.publish([change]);
+      done.push(intent.id);
+    }
+    return done;
+  }
+}
+
+export function byBookThenVersion(a: Intent, b: Intent): number {
+  const [bookA, versionA] = splitChangeId(a.id);
+  const [bookB, versionB] = splitChangeId(b.id);
+  return bookA === bookB ? versionA - versionB : bookA < bookB ? -1 : 1;
+}
+
+function splitChangeId(id: string): [string, number] {
+  const at = id.lastIndexOf(':');
+  return [id.slice(0, at), Number(id.slice(at + 1))];
 }

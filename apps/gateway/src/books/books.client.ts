@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ErrorCode,
   type Book,
   type BookPage,
   type BooksRpc,
@@ -9,7 +10,7 @@ import {
   type ListBooksRequest,
   type UpdateBookRequest,
 } from '@books/contracts';
-import { NatsRpcClient } from '@books/nats-rpc';
+import { NatsRpcClient, RpcReplyError, RpcTimeoutError } from '@books/nats-rpc';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookReadCache } from './book-read.cache';
 
@@ -64,6 +65,15 @@ export class BooksClient {
     requestId: string,
     idempotent: boolean,
   ): Promise<BooksRpc[S]['response']> {
-    return this.rpc.request(subject, payload, { timeoutMs: this.config.NATS_REQUEST_TIMEOUT_MS, requestId, idempotent });
+    const reply: Promise<BooksRpc[S]['response']> = this.rpc.request(subject, payload, { timeoutMs: this.config.NATS_REQUEST_TIMEOUT_MS, requestId, idempotent });
+    if (idempotent) return reply;
+    // No answer to a write that is not safe to repeat: it may have been committed or not.
+    return reply.catch((error: unknown) => {
+      if (!(error instanceof RpcTimeoutError)) throw error;
+      throw new RpcReplyError({
+        code: ErrorCode.OutcomeUnknown,
+        message: `The books-service did not answer within ${error.timeoutMs} ms; the change may or may not have been saved. Read the book before retrying.`,
+      });
+    });
   }
 }

@@ -12,12 +12,13 @@ const REPLY_CODE_PROBLEMS: Record<ErrorCode, ProblemType> = {
   [ErrorCode.Conflict]: ProblemTypes.conflict,
   [ErrorCode.IdempotencyKeyReused]: ProblemTypes.idempotencyKeyReused,
   [ErrorCode.Unavailable]: ProblemTypes.unavailable,
+  [ErrorCode.OutcomeUnknown]: ProblemTypes.outcomeUnknown,
   [ErrorCode.Internal]: ProblemTypes.internal,
 };
 
 const PROBLEMS_BY_STATUS = new Map<number, ProblemType>(
   Object.values(ProblemTypes)
-    .filter((type) => type.status !== 400 && type !== ProblemTypes.idempotencyKeyReused)
+    .filter((type) => type.status !== 400 && type !== ProblemTypes.idempotencyKeyReused && type !== ProblemTypes.outcomeUnknown)
     .map((type) => [type.status, type]),
 );
 

@@ -34,6 +34,8 @@ export const ProblemTypes = {
   internal: { status: 500, slug: 'internal-error', title: 'Internal error' },
   unavailable: { status: 503, slug: 'service-unavailable', title: 'The books service is unavailable' },
   timeout: { status: 504, slug: 'gateway-timeout', title: 'The books service did not answer in time' },
+  /** A write that failed mid-commit, or got no answer: it may or may not have been saved. Read before retrying. */
+  outcomeUnknown: { status: 504, slug: 'outcome-unknown', title: 'The change may or may not have been saved' },
 } as const satisfies Record<string, ProblemType>;
 
 export interface ProblemType {

@@ -15,6 +15,8 @@ export const ErrorCode = {
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   /** A dependency of the service (the database) is not reachable. */
   Unavailable: 'UNAVAILABLE',
+  /** The write may or may not have been committed (the database failed mid-commit); read before retrying. */
+  OutcomeUnknown: 'OUTCOME_UNKNOWN',
   /** A fault in the service itself. */
   Internal: 'INTERNAL',
 } as const;

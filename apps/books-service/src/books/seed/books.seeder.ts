@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { BookInputSchema } from '@books/contracts';
 import { BooksServiceConfig } from '../../config/books-service.config';
 import { BooksRepository } from '../books.repository';
 import { BooksService } from '../books.service';
+import { uuidV5 } from '../ids';
 import sampleBooks from './post-apocalyptic-books.json';
 
 /** Namespace for the sample books' name-based (v5) UUIDs. */
@@ -33,16 +33,4 @@ export class BooksSeeder implements OnApplicationBootstrap {
     }
     this.logger.log(`Seeded the catalogue with ${sampleBooks.length} sample books`);
   }
-}
-
-/** RFC 9562 name-based UUID (version 5, SHA-1). */
-export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

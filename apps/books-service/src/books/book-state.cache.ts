@@ -1,0 +1,110 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type ConsumerMessages, DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { Counter } from 'prom-client';
+import { BOOK_EVENTS_STREAM, readBookEvent } from '@books/contracts';
+import { NatsConnectionManager } from '@books/nats-rpc';
+import { retry } from '@books/server-kit';
+import { BooksServiceConfig } from '../config/books-service.config';
+import { type BookDocument, toBookDocument } from './book.document';
+
+/** A book's state at a version whose event is known to be in the stream. */
+export interface PublishedState {
+  version: number;
+  /** Null once the book is deleted. */
+  book: BookDocument | null;
+}
+
+const invalidEvents = new Counter({
+  name: 'books_service_events_invalid_total',
+  help: 'Messages on the book event stream that are not valid book events: skipped by the state cache',
+});
+
+/**
+ * The latest published state of recently written books, in each replica, kept current by
+ * following the event stream (and by this replica's own publishes).
+ *
+ * A writer builds the next version from it instead of reading the database: the unique change
+ * record still decides who wins, so a state that is out of date only costs a retry. And since
+ * every state here has its event in the stream, a change built on it is committed after its
+ * predecessor's event is out, which keeps each book's events in version order.
+ */
+@Injectable()
+export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(BookStateCache.name);
+  private readonly states = new Map<string, PublishedState>();
+  private readonly waiters = new Map<string, Set<{ version: number; resolve: () => void }>>();
+  private messages?: ConsumerMessages;
+  private following?: Promise<void>;
+
+  constructor(
+    private readonly nats: NatsConnectionManager,
+    private readonly config: BooksServiceConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const js = jetstream(this.nats.connection);
+    // Declared by BookEventsStream, which Nest initialises first (same module, listed before).
+    const consumer = await retry('Following the book event stream', () => js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.New }), {
+      logger: this.logger,
+    });
+    this.messages = await consumer.consume();
+    const messages = this.messages;
+    this.following = (async () => {
+      for await (const message of messages) {
+        const reading = readBookEvent(message.string());
+        if (!reading.ok) {
+          invalidEvents.inc();
+          this.logger.warn(`Skipped stream message ${message.seq}: not a book event (${reading.reason})`);
+          continue;
+        }
+        const { bookId, version, book } = reading.event;
+        this.remember(bookId, {
+          version,
+          book: book && toBookDocument(book.id, book, book.version, new Date(book.createdAt), new Date(book.updatedAt)),
+        });
+      }
+    })().catch((error: unknown) => this.logger.error(`Stopped following the event stream: ${(error as Error).message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.messages?.close();
+    await this.following;
+  }
+
+  get(bookId: string): PublishedState | undefined {
+    return this.states.get(bookId);
+  }
+
+  /** Records a published state; an older one than what is known is ignored. */
+  remember(bookId: string, state: PublishedState): void {
+    const known = this.states.get(bookId);
+    if (known && known.version >= state.version) return;
+    // Re-inserting moves the book to the end: the map's first entry is the least recently written.
+    this.states.delete(bookId);
+    this.states.set(bookId, state);
+    if (this.states.size > this.config.STATE_CACHE_MAX_ENTRIES) this.states.delete(this.states.keys().next().value as string);
+    const waiting = this.waiters.get(bookId);
+    for (const waiter of waiting ?? []) {
+      if (state.version >= waiter.version) {
+        waiting?.delete(waiter);
+        waiter.resolve();
+      }
+    }
+    if (waiting?.size === 0) this.waiters.delete(bookId);
+  }
+
+  /** Resolves true once version `version` (or a later one) of the book is published, false after `timeoutMs`. */
+  waitForVersion(bookId: string, version: number, timeoutMs: number): Promise<boolean> {
+    if ((this.states.get(bookId)?.version ?? 0) >= version) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { version, resolve: () => (clearTimeout(timer), resolve(true)) };
+      const timer = setTimeout(() => {
+        this.waiters.get(bookId)?.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      const set = this.waiters.get(bookId) ?? new Set();
+      set.add(waiter);
+      this.waiters.set(bookId, set);
+    });
+  }
+}
