@@ -5,6 +5,7 @@ import { BOOK_EVENTS_STREAM, readBookEvent } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
 import { retry } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
+import { BookEventsStream } from '../events/book-events.stream';
 import { type BookDocument, toBookDocument } from './book.document';
 
 /** A book's state at a version whose event is known to be in the stream. */
@@ -39,15 +40,18 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly nats: NatsConnectionManager,
     private readonly config: BooksServiceConfig,
+    // Injected so Nest declares the stream (its onModuleInit) before this follows it.
+    readonly stream: BookEventsStream,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const js = jetstream(this.nats.connection);
-    // Declared by BookEventsStream, which Nest initialises first (same module, listed before).
     const consumer = await retry('Following the book event stream', () => js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.New }), {
       logger: this.logger,
     });
-    this.messages = await consumer.consume();
+    // Short pull expiry: heartbeats every second, so after a NATS restart the consumer is
+    // recreated within seconds rather than the default half minute.
+    this.messages = await consumer.consume({ expires: 2_000 });
     const messages = this.messages;
     this.following = (async () => {
       for await (const message of messages) {

@@ -134,11 +134,9 @@ export class BooksService {
 
       // Another writer took version + 1 first.
       if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, change.version);
-      // Build on top of the winner once its event is out (it usually is within milliseconds).
-      if (!(await this.states.waitForVersion(id, change.version, remaining(deadline)))) {
-        throw new UnfinishedChangeError(id, change.version);
-      }
-      state = this.states.get(id) ?? (await this.latest(id, undefined, deadline));
+      // Build on top of the winner once its event is out: this replica usually hears of it
+      // within milliseconds; if not, the database and the outboxes tell.
+      state = await this.published(id, change.version, deadline);
       if (attempt % 4 === 0) await sleep(Math.random() * attempt); // many writers on one book: spread them out
     }
   }
@@ -155,14 +153,32 @@ export class BooksService {
     if (cached && expectedVersion !== undefined && (await this.states.waitForVersion(id, expectedVersion, Math.min(CATCH_UP_MS, remaining(deadline))))) {
       return this.states.get(id) as PublishedState;
     }
-    const doc = await this.repository.findById(id);
-    if (!doc) return { version: 0, book: null };
-    if ((await this.outbox.isPending(changeId(id, doc.version))) && !(await this.states.waitForVersion(id, doc.version, remaining(deadline)))) {
-      throw new UnfinishedChangeError(id, doc.version);
+    return this.published(id, 0, deadline);
+  }
+
+  /**
+   * The book's state at `atLeast` or later, once that state's event is out. This replica
+   * usually hears of the event within milliseconds; if not, the database and the outboxes
+   * tell: a stored version that no writer lists as unpublished is published. Waits while the
+   * version is committed but not yet applied or published (its writer is at it, or the relay
+   * will be after a crash), until the deadline.
+   */
+  private async published(id: string, atLeast: number, deadline: number): Promise<PublishedState> {
+    for (;;) {
+      if (atLeast > 0 && (await this.states.waitForVersion(id, atLeast, Math.min(CATCH_UP_MS, remaining(deadline))))) {
+        const cached = this.states.get(id);
+        if (cached) return cached;
+      }
+      const doc = await this.repository.findById(id);
+      if (!doc) {
+        if (atLeast === 0 || !(await this.outbox.isPending(changeId(id, atLeast)))) return { version: atLeast, book: null };
+      } else if (doc.version >= atLeast && !(await this.outbox.isPending(changeId(id, doc.version)))) {
+        this.states.remember(id, { version: doc.version, book: doc });
+        return this.states.get(id) ?? { version: doc.version, book: doc };
+      }
+      if (remaining(deadline) === 0) throw new UnfinishedChangeError(id, Math.max(atLeast, doc?.version ?? 0));
+      if (atLeast === 0) await this.states.waitForVersion(id, doc?.version ?? 1, Math.min(CATCH_UP_MS, remaining(deadline)));
     }
-    const state = { version: doc.version, book: doc };
-    this.states.remember(id, state);
-    return this.states.get(id) ?? state;
   }
 }
 

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type KV, type KvEntry, KvWatchInclude, Kvm } from '@nats-io/kv';
+import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import { Gauge } from 'prom-client';
 import { OUTBOX_BUCKET } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
@@ -24,8 +23,6 @@ export interface IntentEntry {
   intents: Intent[];
 }
 
-const SYNC_TIMEOUT_MS = 2_000;
-
 const unpublished = new Gauge({
   name: 'book_events_unpublished',
   help: "This replica's committed changes whose event is not published yet (changes in its outbox)",
@@ -39,18 +36,12 @@ const unpublished = new Gauge({
  * key, belongs to a replica that died or is stuck: the relay in another replica finishes it.
  *
  * The cost is two small key-value writes per commit batch, whatever the size of the change
- * history; nothing in the database is written or scanned to know what is pending. Every
- * replica watches the bucket, so it can tell at any time whether a version is still unpublished.
+ * history; nothing in the database is written or scanned to know what is pending.
  */
 @Injectable()
 export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxIntents.name);
   private bucket?: KV;
-  private readonly entries = new Map<string, IntentEntry>();
-  private watchedRevision = 0;
-  private readonly revisionWaiters = new Set<{ revision: number; resolve: () => void }>();
-  private watching?: Promise<void>;
-  private stopWatch?: () => void;
   /** This replica's own intents, by change id; its key always holds exactly these. */
   private readonly own = new Map<string, Intent>();
   private writes: Promise<unknown> = Promise.resolve();
@@ -64,18 +55,10 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     this.bucket = await retry('Opening the outbox bucket', () => new Kvm(this.nats.connection).create(OUTBOX_BUCKET, { history: 1 }), {
       logger: this.logger,
     });
-    const watch = await this.bucket.watch({ include: KvWatchInclude.LastValue });
-    this.stopWatch = () => watch.stop();
-    this.watching = (async () => {
-      for await (const entry of watch) this.observe(entry);
-    })().catch((error: unknown) => this.logger.error(`Stopped watching the outbox: ${(error as Error).message}`));
-    await this.sync();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.writes.catch(() => undefined);
-    this.stopWatch?.();
-    await this.watching;
   }
 
   /** This replica's key in the bucket (keys are NATS subject tokens). */
@@ -109,19 +92,27 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     return this.own.size > 0 ? this.write() : Promise.resolve();
   }
 
-  /** The other replicas' outboxes, as last seen by the watch. */
-  others(): IntentEntry[] {
-    return [...this.entries.values()].filter((entry) => entry.key !== this.ownKey && entry.intents.length > 0);
+  /**
+   * The other replicas' outboxes that list changes, read from the bucket now. A few NATS
+   * round trips (one per replica key): the relay's periodic pass and writers' rare slow path.
+   */
+  async others(): Promise<IntentEntry[]> {
+    const entries: IntentEntry[] = [];
+    for await (const key of await this.kv.keys()) {
+      if (key === this.ownKey) continue;
+      const entry = await this.kv.get(key);
+      if (!entry || entry.operation !== 'PUT') continue;
+      const intents = parseIntents(entry);
+      if (!intents) this.logger.warn(`Skipped an unreadable outbox entry for ${key} at revision ${entry.revision}`);
+      else if (intents.length > 0) entries.push({ key, revision: entry.revision, written: entry.created, intents });
+    }
+    return entries;
   }
 
-  /**
-   * Whether change `id` is listed in any replica's outbox, as of now: waits for the watch to
-   * catch up with the bucket first, so an intent stored a moment ago is not missed.
-   */
+  /** Whether change `id` is listed in any replica's outbox right now: committed (or being committed) and not yet published. */
   async isPending(id: string): Promise<boolean> {
     if (this.own.has(id)) return true;
-    await this.sync();
-    return [...this.entries.values()].some((entry) => entry.intents.some((intent) => intent.id === id));
+    return (await this.others()).some((entry) => entry.intents.some((intent) => intent.id === id));
   }
 
   /** Removes a dead replica's key once its changes are finished, unless it wrote it again since. */
@@ -148,36 +139,6 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   private async put(): Promise<void> {
     const intents = [...this.own.values()];
     await this.kv.put(this.ownKey, JSON.stringify(intents));
-  }
-
-  private observe(entry: KvEntry): void {
-    this.watchedRevision = Math.max(this.watchedRevision, entry.revision);
-    if (entry.operation === 'PUT') {
-      const intents = parseIntents(entry);
-      if (intents) this.entries.set(entry.key, { key: entry.key, revision: entry.revision, written: entry.created, intents });
-      else this.logger.warn(`Skipped an unreadable outbox entry for ${entry.key} at revision ${entry.revision}`);
-    } else {
-      this.entries.delete(entry.key);
-    }
-    for (const waiter of this.revisionWaiters) {
-      if (this.watchedRevision >= waiter.revision) {
-        this.revisionWaiters.delete(waiter);
-        waiter.resolve();
-      }
-    }
-  }
-
-  /** Resolves once the watch has seen everything stored in the bucket before the call. */
-  private async sync(): Promise<void> {
-    const last = (await this.kv.status()).streamInfo.state.last_seq;
-    if (this.watchedRevision >= last) return;
-    let waiter!: { revision: number; resolve: () => void };
-    const caughtUp = new Promise<void>((resolve) => this.revisionWaiters.add((waiter = { revision: last, resolve })));
-    try {
-      await Promise.race([caughtUp, sleep(SYNC_TIMEOUT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error('The outbox watch is behind')))]);
-    } finally {
-      this.revisionWaiters.delete(waiter);
-    }
   }
 }
 

@@ -58,7 +58,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.outbox.heartbeat();
 
     const now = Date.now();
-    for (const entry of this.outbox.others()) {
+    for (const entry of await this.outbox.others()) {
       const silentFor = now - entry.written.getTime();
       if (silentFor < this.config.OUTBOX_GRACE_MS) continue;
       const done = await this.finish(entry.intents, silentFor >= this.config.OUTBOX_APPLY_GRACE_MS);
