@@ -20,7 +20,7 @@ COPY . .
 RUN npx nx build web --output-style=static
 
 FROM nginxinc/nginx-unprivileged:1.30.4-alpine-slim AS runtime
-# The template's variables. Only these four are substituted (NGINX_ENVSUBST_FILTER), so
+# The template's variables. Only these are substituted (NGINX_ENVSUBST_FILTER), so
 # Nginx's own $host, $uri and the like, and any other environment variable, stay as they are.
 # GATEWAY_ADDRESS is resolved once, when Nginx starts (docker-compose.yml restarts web
 # when the gateway is recreated).
@@ -28,10 +28,13 @@ ENV NGINX_LISTEN=8080 \
     GATEWAY_ADDRESS=gateway:3000 \
     WEB_ROOT=/usr/share/nginx/web \
     NGINX_SNIPPETS=/etc/nginx/snippets \
-    NGINX_ENVSUBST_FILTER="^(NGINX_LISTEN|GATEWAY_ADDRESS|WEB_ROOT|NGINX_SNIPPETS)$"
+    EVENT_STREAMS_PER_CLIENT=32 \
+    NGINX_ENVSUBST_FILTER="^(NGINX_LISTEN|GATEWAY_ADDRESS|WEB_ROOT|NGINX_SNIPPETS|EVENT_STREAMS_PER_CLIENT)$"
 # The stock server (the welcome page on 8080) goes: the rendered template is the only
 # server. /etc/nginx belongs to uid 101 in this image, so no root step is needed.
 RUN rm -f /etc/nginx/conf.d/default.conf
+# The image's own nginx.conf, with the workers sized for the catalogue's viewers.
+COPY deploy/nginx/nginx.conf /etc/nginx/nginx.conf
 COPY deploy/nginx/default.conf.template /etc/nginx/templates/default.conf.template
 COPY deploy/nginx/security-headers.conf /etc/nginx/snippets/security-headers.conf
 # Owned by root, readable by Nginx: the server cannot change what it serves.

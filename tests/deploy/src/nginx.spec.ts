@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACTS_DIR, checkNginxConfig, freePort, httpOk, ManagedProcess, renderTemplate } from '@books/stack';
+import { ARTIFACTS_DIR, checkNginxConfig, freePort, httpOk, ManagedProcess, NGINX_SETTINGS, renderTemplate, writeNginxConfig } from '@books/stack';
 import { last, stageEnv } from './support/dockerfile';
 import { imageFor, REPO, stagesOf } from './support/paths';
 
@@ -50,35 +50,30 @@ function renderLikeImage(env: Record<string, string>): string {
   return result.stdout;
 }
 
-/** The image's nginx.conf (nginx-unprivileged: pid and temp paths in a writable place), in `prefix`. */
+const IMAGE_NGINX_CONF = readFileSync(join(REPO, 'deploy', 'nginx', 'nginx.conf'), 'utf8');
+
+/**
+ * The image's nginx.conf (deploy/nginx/nginx.conf, which the web image copies over the base
+ * image's), with its container paths moved into `prefix`.
+ */
 function writeImageFrame(prefix: string, server: string): string {
   mkdirSync(join(prefix, 'conf.d'), { recursive: true });
   writeFileSync(join(prefix, 'conf.d', 'default.conf'), server);
-  const temp = ['proxy', 'client_body', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${join(prefix, `${name}_temp`)};`);
   const file = join(prefix, 'nginx.conf');
   writeFileSync(
     file,
-    `worker_processes auto;
-error_log ${join(prefix, 'error.log')} notice;
-pid ${join(prefix, 'nginx.pid')};
-events { worker_connections 1024; }
-http {
-  ${temp.join('\n  ')}
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"';
-  access_log ${join(prefix, 'access.log')} main;
-  sendfile on;
-  keepalive_timeout 65;
-  include ${join(prefix, 'conf.d', '*.conf')};
-}
-`,
+    IMAGE_NGINX_CONF.replace(/\/etc\/nginx\/conf\.d\/|\/var\/log\/nginx\/|\/tmp\//g, (path) => (path.includes('conf.d') ? `${prefix}/conf.d/` : `${prefix}/`)),
   );
   return file;
 }
 
+/** The directives that size the workers, as `name value` lines. */
+const workerSizing = (config: string) => [...config.matchAll(/\b(worker_\w+)\s+([^;]+);/g)].map((match) => `${match[1]} ${match[2]}`).sort();
+
 it('uses exactly the variables the web image sets, and its envsubst filter passes only those', () => {
-  expect(templateNames).toEqual(['GATEWAY_ADDRESS', 'NGINX_LISTEN', 'NGINX_SNIPPETS', 'WEB_ROOT']);
+  expect(templateNames).toEqual(['EVENT_STREAMS_PER_CLIENT', 'GATEWAY_ADDRESS', 'NGINX_LISTEN', 'NGINX_SNIPPETS', 'WEB_ROOT']);
+  // Local runs use the image's defaults for the settings.
+  for (const [name, value] of Object.entries(NGINX_SETTINGS)) expect([name, imageEnv[name]]).toEqual([name, value]);
   const filter = new RegExp(imageEnv['NGINX_ENVSUBST_FILTER']);
   for (const name of templateNames) {
     expect([name, imageEnv[name]]).toEqual([name, expect.any(String)]);
@@ -93,8 +88,18 @@ it("renders as the shared renderer does, keeping Nginx's own variables", () => {
   const rendered = renderLikeImage(values);
   expect(rendered).toBe(renderTemplate(template, values));
   expect(rendered).not.toMatch(/\$\{\w+\}/);
-  for (const variable of ['$host', '$request_id', '$http_x_request_id', '$uri', '$proxy_add_x_forwarded_for']) expect(rendered).toContain(variable);
+  for (const variable of ['$host', '$request_id', '$http_x_request_id', '$uri', '$remote_addr']) expect(rendered).toContain(variable);
   expect(rendered).toContain('listen 8080;');
+});
+
+it('sizes the workers of local runs as the image does, and bounds slow clients', () => {
+  const local = writeNginxConfig({ prefix: join(dir, 'local'), gatewayAddress: '127.0.0.1:3000', webRoot: values['WEB_ROOT'], listen: '127.0.0.1:8080' });
+  expect(workerSizing(readFileSync(local, 'utf8'))).toEqual(workerSizing(IMAGE_NGINX_CONF));
+  expect(workerSizing(IMAGE_NGINX_CONF)).toEqual(['worker_connections 8192', 'worker_processes auto', 'worker_rlimit_nofile 16384']);
+  const rendered = renderLikeImage(values);
+  expect(rendered).toMatch(/^\s*client_header_timeout 10s;/m);
+  expect(rendered).toMatch(/^\s*client_body_timeout 10s;/m);
+  expect(rendered).toMatch(/^\s*limit_conn books_event_streams 32;/m);
 });
 
 it('passes nginx -t with the values of the web image', () => {

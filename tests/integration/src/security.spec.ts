@@ -1,4 +1,5 @@
-import { Topology } from '@books/stack';
+import { join } from 'node:path';
+import { Topology, startGateway } from '@books/stack';
 import { apiClient } from './support/http';
 
 /** Rate limits, security headers and CORS, as a client meets them. */
@@ -15,13 +16,26 @@ beforeAll(async () => {
 });
 afterAll(() => topology?.stop());
 
-it('sends security headers with API responses', async () => {
+it('sends security headers with API responses, and no HTTPS-only ones over HTTP', async () => {
   const { headers } = await api('/books?limit=1');
   expect(headers.get('x-content-type-options')).toBe('nosniff');
-  expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
-  expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+  expect(headers.get('x-frame-options')).toBe('DENY');
+  expect(headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
   expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  expect(headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
+  expect(headers.get('strict-transport-security')).toBeNull();
   expect(headers.get('x-powered-by')).toBeNull();
+});
+
+it('sends HSTS and upgrade-insecure-requests when the site is public over HTTPS', async () => {
+  const gateway = await startGateway({ natsUrl: topology.natsUrl, logDir: join(topology.logDir, 'public-https'), env: { PUBLIC_HTTPS: 'true' } });
+  try {
+    const { headers } = await fetch(`${gateway.url}/api/health/live`);
+    expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+  } finally {
+    await gateway.process.stop();
+  }
 });
 
 it('allows cross-origin calls only from the configured origins', async () => {

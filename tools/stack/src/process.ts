@@ -96,7 +96,6 @@ export class ManagedProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.stopping = false;
     mkdirSync(dirname(this.spec.logFile), { recursive: true });
-    this.log?.end();
     this.log = createWriteStream(this.spec.logFile, { flags: 'a' });
     const child = spawn(this.spec.command, this.spec.args ?? [], {
       cwd: this.spec.cwd,

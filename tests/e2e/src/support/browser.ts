@@ -11,10 +11,10 @@ export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height:
 export const PHONE: BrowserContextOptions = { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 /**
- * Debian's Chromium, with the flags a sealed-off CI machine needs. Playwright gives each
+ * Debian's Chromium, with the flags a sealed-off CI machine needs (and any `extraArgs`). Playwright gives each
  * launch a fresh, temporary profile (its own --user-data-dir) and deletes it on close.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -26,6 +26,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
