@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { MongoClient } from 'mongodb';
-import { BOOK_EVENTS_STREAM, BookEventSchema, bookEventSubject } from '@books/contracts';
+import { Kvm } from '@nats-io/kv';
+import { BOOK_EVENTS_STREAM, BookEventSchema, OUTBOX_BUCKET, bookEventSubject } from '@books/contracts';
 import { ManagedProcess, TcpProxy, Topology, WORKSPACE_ROOT, waitFor } from '@books/stack';
 import { apiClient } from './support/http';
 import { eventsOf, readAllEvents } from './support/stream';
@@ -96,7 +97,7 @@ it('drops a re-published event as a duplicate', async () => {
   expect(await versionsOf(book.id)).toEqual([1]);
 });
 
-it('publishes the event of a change whose writer was killed between writing and publishing', async () => {
+it('publishes the event of a change whose writer was killed between applying and publishing', async () => {
   const book = await createBook('Writer dies');
   // A third replica that talks to NATS through a relay we can freeze, and is the only one serving.
   const proxy = await TcpProxy.start({ host: '127.0.0.1', port: topology.nats!.port });
@@ -106,9 +107,10 @@ it('publishes the event of a change whose writer was killed between writing and 
 
   const mongo = new MongoClient(topology.mongoUrl);
   try {
-    proxy.freezeClientToServer();
+    // Its outbox entry reaches NATS, then everything from the event's publish on is held back.
+    proxy.freezeClientToServerAt(`PUB ${bookEventSubject('book.updated')}`);
     const pending = api(`/books/${book.id}`, { method: 'PATCH', json: { read: true } });
-    // Written to the database, but its reply and its event are stuck in the frozen relay.
+    // Committed and applied, but its event and its reply are stuck in the frozen relay.
     await waitFor('the change to be written', () => mongo.db().collection('books').findOne({ _id: book.id as never, version: 2 }));
     await doomed.process.kill();
     topology.services.pop();
@@ -126,25 +128,32 @@ it('publishes the event of a change whose writer was killed between writing and 
 
 it('finishes a change whose writer died right after committing it', async () => {
   const book = await createBook('Committed, never applied');
-  // What a writer leaves behind when it dies between steps 2 and 3: the change record only.
+  // What a writer leaves behind when it dies between commit and apply: its outbox entry in
+  // NATS, listing the change, and the change record; the book itself still at version 1.
   const mongo = new MongoClient(topology.mongoUrl);
+  const nc = await connect({ servers: topology.natsUrl });
   try {
     const changes = mongo.db().collection('book_changes');
-    const committed = await changes.findOne({ _id: `${book.id}:1` as never });
+    const created = await changes.findOne({ _id: `${book.id}:1` as never });
     const occurredAt = new Date();
+    const eventId = randomUUID();
     await changes.insertOne({
-      ...committed,
+      ...created,
       _id: `${book.id}:2` as never,
       version: 2,
       type: 'updated',
-      eventId: randomUUID(),
+      eventId,
       occurredAt,
-      book: { ...committed!['book'], version: 2, score: 9, updatedAt: occurredAt },
-      published: false,
+      book: { ...created!['book'], version: 2, score: 9, updatedAt: occurredAt },
     });
+    const outbox = await new Kvm(nc).open(OUTBOX_BUCKET);
+    await outbox.put('dead-replica', JSON.stringify([{ id: `${book.id}:2`, eventId }]));
+
     await waitFor('the relay to apply and publish it', async () => (await versionsOf(book.id)).length === 2);
     expect((await api(`/books/${book.id}`)).body).toMatchObject({ version: 2, score: 9 });
+    await waitFor('the dead replica\'s outbox to be released', async () => (await outbox.get('dead-replica'))?.operation === 'DEL');
   } finally {
+    await nc.close();
     await mongo.close();
   }
 });

@@ -10,6 +10,7 @@ export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private frozen = false;
+  private freezeMarker?: Buffer;
   private readonly held: Array<() => void> = [];
   port = 0;
 
@@ -29,6 +30,14 @@ export class TcpProxy {
     this.frozen = true;
   }
 
+  /**
+   * Lets client bytes through until `marker` appears in them, then freezes from the marker on:
+   * stops a process just before it sends a given command (say, a publish on a subject).
+   */
+  freezeClientToServerAt(marker: string): void {
+    this.freezeMarker = Buffer.from(marker);
+  }
+
   thaw(): void {
     this.frozen = false;
     for (const release of this.held.splice(0)) release();
@@ -46,7 +55,17 @@ export class TcpProxy {
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    client.on('data', (chunk) => (this.frozen ? this.held.push(() => upstream.write(chunk)) : upstream.write(chunk)));
+    client.on('data', (chunk: Buffer) => {
+      const at = !this.frozen && this.freezeMarker ? chunk.indexOf(this.freezeMarker) : -1;
+      if (at >= 0) {
+        upstream.write(chunk.subarray(0, at));
+        this.frozen = true;
+        this.freezeMarker = undefined;
+        chunk = chunk.subarray(at);
+      }
+      if (this.frozen) this.held.push(() => upstream.write(chunk));
+      else upstream.write(chunk);
+    });
     upstream.on('data', (chunk) => client.write(chunk));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());

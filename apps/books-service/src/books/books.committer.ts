@@ -5,15 +5,36 @@ import { commitBatchSize } from '../events/book-events.metrics';
 import { BookEventsPublisher } from '../events/book-events.publisher';
 import { OutboxIntents } from '../events/outbox.intents';
 import type { BookChangeDocument } from './book.document';
+import type { PublishedState } from './book-state.cache';
 import { BooksRepository } from './books.repository';
 
-/** `committed`: the change is the book's next version. `taken`: another writer committed that version first. */
-export type CommitOutcome = 'committed' | 'taken';
+/** A write to one book, as the service hands it over. */
+export interface WriteRequest {
+  bookId: string;
+  /** The latest published state the writer knows of. */
+  base: PublishedState;
+  /**
+   * Builds the change from the book's state just before it: null when the request changes
+   * nothing; throws the domain error the caller should get (say, a version mismatch).
+   */
+  build(current: PublishedState): BookChangeDocument | null;
+}
+
+export type WriteResult =
+  | { outcome: 'committed'; change: BookChangeDocument; before: PublishedState }
+  | { outcome: 'unchanged'; before: PublishedState }
+  /** Another replica committed the version this write was built on: rebuild on its state and try again. */
+  | { outcome: 'taken' };
 
 interface Submission {
-  change: BookChangeDocument;
-  resolve: (outcome: CommitOutcome) => void;
+  request: WriteRequest;
+  resolve: (result: WriteResult) => void;
   reject: (error: Error) => void;
+}
+
+/** One book's writes of a round: consecutive versions, built one on the other. */
+interface Chain {
+  links: { submission: Submission; change: BookChangeDocument; before: PublishedState }[];
 }
 
 /**
@@ -21,12 +42,15 @@ interface Submission {
  * round handles all of them with the same few steps, whatever their number:
  *   1. list the changes in this replica's outbox (NATS key-value, see OutboxIntents);
  *   2. commit: insert their change records in one command; a record whose version another
- *      writer took is refused by the unique `_id`;
- *   3. apply the committed ones to `books` in one command;
- *   4. publish their events (JetStream), then take them off the outbox.
- * A round takes at most one change per book, so a book's versions are committed in order.
- * Once step 2 has committed a change, its writer is told so even if a later step fails: the
- * relay finishes what a round leaves behind.
+ *      replica took is refused by the unique `_id`;
+ *   3. apply each book's newest state to `books` in one command;
+ *   4. publish the events (JetStream), then take them off the outbox.
+ * Writes to the same book in one round are chained: each is built on the one before, so a
+ * hundred writers of one book need a round or two, not a hundred. Only a chain's first record
+ * can collide with another replica's (the next ones build on a version nobody else can see
+ * yet), so the first records go in one command and the rest, when there are any, in a second.
+ * Once a change is committed its writer is told so even if a later step fails: the relay
+ * finishes what a round leaves behind.
  */
 @Injectable()
 export class BooksCommitter {
@@ -43,9 +67,9 @@ export class BooksCommitter {
     private readonly outbox: OutboxIntents,
   ) {}
 
-  submit(change: BookChangeDocument): Promise<CommitOutcome> {
+  submit(request: WriteRequest): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ change, resolve, reject });
+      this.queue.push({ request, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -63,27 +87,46 @@ export class BooksCommitter {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const round: Submission[] = [];
-        const later: Submission[] = [];
-        const books = new Set<string>();
-        for (const submission of this.queue) {
-          if (round.length < this.config.COMMIT_BATCH_MAX && !books.has(submission.change.bookId)) {
-            books.add(submission.change.bookId);
-            round.push(submission);
-          } else {
-            later.push(submission);
-          }
-        }
-        this.queue = later;
-        await this.run(round);
+        const round = this.queue.splice(0, this.config.COMMIT_BATCH_MAX);
+        await this.run(this.chain(round));
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async run(round: Submission[]): Promise<void> {
-    const changes = round.map((submission) => submission.change);
+  /** Groups a round's writes by book, in arrival order, each built on the state the one before leaves. */
+  private chain(round: Submission[]): Chain[] {
+    const byBook = new Map<string, Submission[]>();
+    for (const submission of round) byBook.set(submission.request.bookId, [...(byBook.get(submission.request.bookId) ?? []), submission]);
+    const chains: Chain[] = [];
+    for (const submissions of byBook.values()) {
+      let state = submissions.reduce((newest, { request }) => (request.base.version > newest.version ? request.base : newest), submissions[0].request.base);
+      const chain: Chain = { links: [] };
+      for (const submission of submissions) {
+        let change: BookChangeDocument | null;
+        try {
+          change = submission.request.build(state);
+        } catch (error) {
+          submission.reject(error as Error);
+          continue;
+        }
+        if (!change) {
+          submission.resolve({ outcome: 'unchanged', before: state });
+          continue;
+        }
+        chain.links.push({ submission, change, before: state });
+        state = { version: change.version, book: change.book };
+      }
+      if (chain.links.length > 0) chains.push(chain);
+    }
+    return chains;
+  }
+
+  private async run(chains: Chain[]): Promise<void> {
+    const links = chains.flatMap((chain) => chain.links);
+    if (links.length === 0) return;
+    const changes = links.map((link) => link.change);
     commitBatchSize.observe(changes.length);
     for (const change of changes) this.inRound.add(change._id);
     try {
@@ -93,38 +136,62 @@ export class BooksCommitter {
         // Nothing is committed: the caller may simply try again.
         this.logger.warn(`Could not list ${changes.length} change(s) in the outbox: ${(error as Error).message}`);
         void this.outbox.remove(changes.map((change) => change._id)).catch(() => undefined);
-        for (const { reject } of round) reject(new ServiceUnavailableError('NATS is not reachable right now'));
+        for (const { submission } of links) submission.reject(new ServiceUnavailableError('NATS is not reachable right now'));
         return;
       }
 
-      let taken: Set<string>;
+      let committed: Set<string>;
       try {
-        taken = (await this.repository.commit(changes)).duplicates;
-      } catch (error) {
-        try {
-          taken = await this.learnOutcome(changes, error as Error);
-        } catch {
-          // Still unknown. The outbox keeps the changes: the relay publishes whichever did commit.
-          for (const { reject } of round) reject(new OutcomeUnknownError());
-          return;
-        }
+        committed = await this.commit(chains);
+      } catch {
+        // Still unknown. The outbox keeps the changes: the relay publishes whichever did commit.
+        for (const { submission } of links) submission.reject(new OutcomeUnknownError());
+        return;
       }
-      const committed = changes.filter((change) => !taken.has(change._id));
-      for (const submission of round) if (taken.has(submission.change._id)) submission.resolve('taken');
-      void this.outbox.remove(taken).catch(() => undefined);
+      const lost = links.filter((link) => !committed.has(link.change._id));
+      for (const { submission } of lost) submission.resolve({ outcome: 'taken' });
+      void this.outbox.remove(lost.map((link) => link.change._id)).catch(() => undefined);
 
+      const done = links.filter((link) => committed.has(link.change._id));
+      const newestPerBook = new Map(done.map((link) => [link.change.bookId, link.change]));
       try {
-        await this.repository.apply(committed);
-        await this.publisher.publish(committed);
-        void this.outbox.remove(committed.map((change) => change._id)).catch((error: unknown) => {
-          this.logger.warn(`Could not take ${committed.length} published change(s) off the outbox: ${(error as Error).message}`);
+        await this.repository.apply([...newestPerBook.values()]);
+        await this.publisher.publish(done.map((link) => link.change));
+        void this.outbox.remove(done.map((link) => link.change._id)).catch((error: unknown) => {
+          this.logger.warn(`Could not take ${done.length} published change(s) off the outbox: ${(error as Error).message}`);
         });
       } catch (error) {
-        this.logger.warn(`${committed.length} committed change(s) left for the relay: ${(error as Error).message}`);
+        this.logger.warn(`${done.length} committed change(s) left for the relay: ${(error as Error).message}`);
       }
-      for (const submission of round) if (!taken.has(submission.change._id)) submission.resolve('committed');
+      for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
     } finally {
       for (const change of changes) this.inRound.delete(change._id);
+    }
+  }
+
+  /** Commits the chains; returns the ids of the changes that are now committed. */
+  private async commit(chains: Chain[]): Promise<Set<string>> {
+    const firsts = chains.map((chain) => chain.links[0].change);
+    const taken = await this.insert(firsts, false);
+    const committed = new Set(firsts.filter((change) => !taken.has(change._id)).map((change) => change._id));
+    // The rest of each chain whose first record went in: nobody else can take those versions,
+    // since no other replica can see the version they build on until it is published.
+    const rest = chains.filter((chain) => committed.has(chain.links[0].change._id)).flatMap((chain) => chain.links.slice(1).map((link) => link.change));
+    if (rest.length > 0) {
+      const refused = await this.insert(rest, true);
+      // Ordered: a refusal (which should not happen) leaves everything after it out, never a gap.
+      const firstRefused = rest.findIndex((change) => refused.has(change._id));
+      for (const [index, change] of rest.entries()) if (firstRefused === -1 || index < firstRefused) committed.add(change._id);
+    }
+    return committed;
+  }
+
+  /** Inserts change records; returns those refused because their version was taken. */
+  private async insert(changes: BookChangeDocument[], ordered: boolean): Promise<Set<string>> {
+    try {
+      return (await this.repository.commit(changes, ordered)).duplicates;
+    } catch (error) {
+      return this.learnOutcome(changes, error as Error);
     }
   }
 
@@ -139,9 +206,9 @@ export class BooksCommitter {
       else if (stored.eventId !== change.eventId) taken.add(change._id);
     }
     if (missing.length > 0) {
-      // Not stored (yet): commit them again. A refusal may be another writer's record, or the
-      // first attempt landing late: the event id tells.
-      for (const id of (await this.repository.commit(missing)).duplicates) {
+      // Not stored (yet): commit them again, in order. A refusal may be another writer's
+      // record, or the first attempt landing late: the event id tells.
+      for (const id of (await this.repository.commit(missing, true)).duplicates) {
         const stored = await this.repository.findChange(id);
         if (stored?.eventId !== missing.find((change) => change._id === id)?.eventId) taken.add(id);
       }

@@ -47,7 +47,7 @@ const RETIRED_INDEXES = { book_changes: ['unpublished_by_book'] };
 
 /** What became of each change sent to {@link BooksRepository.commit}. */
 export interface CommitResult {
-  /** Ids of the changes whose version another writer had already taken. */
+  /** Ids of the changes not inserted: their version was taken (or, when ordered, one before them was). */
   duplicates: Set<string>;
 }
 
@@ -109,13 +109,15 @@ export class BooksRepository implements OnModuleInit {
   /**
    * Commits changes by inserting their change records, all in one command. A record whose
    * `_id` (book and version) exists is refused by the unique index: that writer lost the race.
-   * Throws when the command itself fails: then the outcome of each change is unknown.
+   * `ordered`: stop at the first refusal, so a chain of versions never gets a gap; what comes
+   * after it counts as refused too. Throws when the command itself fails: then the outcome
+   * of each change is unknown.
    */
-  async commit(changes: BookChangeDocument[]): Promise<CommitResult> {
+  async commit(changes: BookChangeDocument[], ordered = false): Promise<CommitResult> {
     const duplicates = new Set<string>();
     if (changes.length === 0) return { duplicates };
     try {
-      await this.changes.insertMany(changes, { ordered: false });
+      await this.changes.insertMany(changes, { ordered });
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
       const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
@@ -123,6 +125,7 @@ export class BooksRepository implements OnModuleInit {
         if (writeError.code !== DUPLICATE_KEY) throw error;
         duplicates.add(changes[writeError.index]._id);
       }
+      if (ordered) for (const change of changes.slice(Math.min(...errors.map((e) => e.index)))) duplicates.add(change._id);
     }
     return { duplicates };
   }

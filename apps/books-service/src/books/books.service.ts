@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import {
   EDITABLE_FIELDS,
@@ -42,13 +41,14 @@ export interface CreateBookCommand {
 }
 
 /**
- * The catalogue's rules. Every write builds the book's next version from its latest published
- * state and hands it to the group committer (BooksCommitter), where inserting the change
- * record `<bookId>:<version>` decides, through a unique index, which writer gets that version.
+ * The catalogue's rules. Every write hands the group committer (BooksCommitter) a way to build
+ * the book's next version from its state; there, inserting the change record
+ * `<bookId>:<version>` decides, through a unique index, which replica gets that version.
  *
- * - With If-Match, the loser gets 412: the version it expected is gone.
- * - Without, the loser waits for the winner's event and tries again on top of it, until the
- *   write deadline: a writer that asked for no condition never hears of another writer.
+ * - With If-Match, a write that finds another version gets 412.
+ * - Without, a write that loses to another replica waits for the winner's event and tries
+ *   again on top of it, until the write deadline: a writer that asked for no condition never
+ *   hears of another writer.
  * - A change is built only on a state whose event is already in the stream, so each book's
  *   events are published in version order without any lock.
  * There is no multi-document transaction anywhere.
@@ -82,7 +82,8 @@ export class BooksService {
     const id = command.id ?? (command.idempotencyKey ? uuidV5(command.idempotencyKey, IDEMPOTENT_CREATE_NAMESPACE) : randomUUID());
     const fingerprint = command.idempotencyKey ? fingerprintOf(command.book) : undefined;
     const change = newChange('created', id, toBookDocument(id, command.book, 1, now, now), context, { fingerprint });
-    if ((await this.committer.submit(change)) === 'committed') return toBook(change.book as BookDocument);
+    const result = await this.committer.submit({ bookId: id, base: { version: 0, book: null }, build: () => change });
+    if (result.outcome === 'committed') return toBook(change.book as BookDocument);
 
     // A create with this id exists: an earlier request with the same key (or the same seed id).
     const original = await this.repository.findChange(changeId(id, 1));
@@ -121,23 +122,23 @@ export class BooksService {
     decide: (current: BookDocument, now: Date) => BookChangeDocument | null,
   ): Promise<{ before: BookDocument; change: BookChangeDocument | null }> {
     const deadline = Date.now() + this.config.WRITE_DEADLINE_MS;
-    let state = await this.latest(id, expectedVersion, deadline);
-    for (let attempt = 1; ; attempt++) {
-      const current = state.book;
-      if (!current) throw new BookNotFoundError(id);
+    let base = await this.latest(id, expectedVersion, deadline);
+    const build = (current: PublishedState): BookChangeDocument | null => {
+      if (!current.book) throw new BookNotFoundError(id);
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new VersionMismatchError(id, expectedVersion, current.version);
       }
-      const change = decide(current, new Date());
-      if (!change) return { before: current, change: null };
-      if ((await this.committer.submit(change)) === 'committed') return { before: current, change };
-
-      // Another writer took version + 1 first.
-      if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, change.version);
-      // Build on top of the winner once its event is out: this replica usually hears of it
-      // within milliseconds; if not, the database and the outboxes tell.
-      state = await this.published(id, change.version, deadline);
-      if (attempt % 4 === 0) await sleep(Math.random() * attempt); // many writers on one book: spread them out
+      return decide(current.book, new Date());
+    };
+    for (;;) {
+      // Checked here too, so a book that is gone or a stale If-Match never waits for a round.
+      build(base);
+      const result = await this.committer.submit({ bookId: id, base, build });
+      if (result.outcome === 'committed') return { before: result.before.book as BookDocument, change: result.change };
+      if (result.outcome === 'unchanged') return { before: result.before.book as BookDocument, change: null };
+      // Another replica took the next version first.
+      if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, base.version + 1);
+      base = await this.published(id, base.version + 1, deadline);
     }
   }
 

@@ -2,8 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { type Document, MongoClient } from 'mongodb';
 import { waitFor } from '@books/stack';
 
-/** Every collection the books-service writes: the books, the change log (outbox), idempotency keys. */
-export const CATALOGUE_COLLECTIONS = ['books', 'book_changes', 'idempotency_keys'] as const;
+/** Every collection the books-service writes: the books and the change log. */
+export const CATALOGUE_COLLECTIONS = ['books', 'book_changes'] as const;
 
 export type DatabaseSnapshot = Record<(typeof CATALOGUE_COLLECTIONS)[number], Document[]>;
 
@@ -12,19 +12,17 @@ export async function snapshotDatabase(mongoUrl: string): Promise<DatabaseSnapsh
   const client = new MongoClient(mongoUrl);
   try {
     const db = client.db();
-    const [books, book_changes, idempotency_keys] = await Promise.all(
-      CATALOGUE_COLLECTIONS.map((name) => db.collection(name).find({}).sort({ _id: 1 }).toArray()),
-    );
-    return { books, book_changes, idempotency_keys };
+    const [books, book_changes] = await Promise.all(CATALOGUE_COLLECTIONS.map((name) => db.collection(name).find({}).sort({ _id: 1 }).toArray()));
+    return { books, book_changes };
   } finally {
     await client.close();
   }
 }
 
 /**
- * A snapshot once the database has settled: seeding done, every change published by the
- * outbox, and two reads in a row alike. Comparing against anything earlier would blame a
- * request for the start-up's own writes.
+ * A snapshot once the database has settled: seeding done, every change applied, and two
+ * reads in a row alike. Comparing against anything earlier would blame a request for the
+ * start-up's own writes.
  */
 export async function settledSnapshot(mongoUrl: string, { minBooks = 0, timeoutMs = 30_000 } = {}): Promise<DatabaseSnapshot> {
   let previous: DatabaseSnapshot | undefined;
@@ -34,7 +32,7 @@ export async function settledSnapshot(mongoUrl: string, { minBooks = 0, timeoutM
       const current = await snapshotDatabase(mongoUrl);
       const settled =
         current.books.length >= minBooks &&
-        current.book_changes.every((change) => change['published'] === true) &&
+        current.book_changes.length >= current.books.length &&
         previous !== undefined &&
         isDeepStrictEqual(previous, current);
       previous = current;
