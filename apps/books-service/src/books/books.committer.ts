@@ -70,7 +70,12 @@ export class BooksCommitter {
   submit(request: WriteRequest): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      if (!this.draining) void this.drain();
+      // Started on the next turn of the event loop: requests read from the socket together
+      // join the first round instead of waiting for the second.
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -84,7 +89,6 @@ export class BooksCommitter {
    * synchronous step, so a write submitted as a round ends is never left in the queue.
    */
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const round = this.queue.splice(0, this.config.COMMIT_BATCH_MAX);
