@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { MongoError, MongoServerSelectionError } from 'mongodb';
 import { BooksServiceConfig } from '../config/books-service.config';
 import { OutcomeUnknownError, ServiceUnavailableError } from '../errors/domain.errors';
 import { commitBatchSize } from '../events/book-events.metrics';
@@ -147,7 +148,13 @@ export class BooksCommitter {
       let committed: Set<string>;
       try {
         committed = await this.commit(chains);
-      } catch {
+      } catch (error) {
+        if (error instanceof NotCommittedError) {
+          void this.outbox.remove(changes.map((change) => change._id)).catch(() => undefined);
+          this.logger.warn(`Database unavailable, nothing committed: ${error.message}`);
+          for (const { submission } of links) submission.reject(new ServiceUnavailableError('The database is not reachable right now'));
+          return;
+        }
         // Still unknown. The outbox keeps the changes: the relay publishes whichever did commit.
         for (const { submission } of links) submission.reject(new OutcomeUnknownError());
         return;
@@ -195,6 +202,8 @@ export class BooksCommitter {
     try {
       return (await this.repository.commit(changes, ordered)).duplicates;
     } catch (error) {
+      // No server was reachable: the command was never sent, so nothing is committed.
+      if (neverSent(error)) throw new NotCommittedError(error as Error);
       return this.learnOutcome(changes, error as Error);
     }
   }
@@ -219,4 +228,22 @@ export class BooksCommitter {
     }
     return taken;
   }
+}
+
+/** The commit command never reached a database server: nothing was committed (the cause becomes a 503). */
+class NotCommittedError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+/**
+ * Whether a failed command certainly was not executed: no server could be selected, the pool
+ * was cleared before it got a connection, or the connection could not be established (the
+ * driver labels that, and a server's refusal under overload, `SystemOverloadedError`).
+ */
+function neverSent(error: unknown): boolean {
+  if (error instanceof MongoServerSelectionError) return true;
+  if (error instanceof MongoError && (error.hasErrorLabel('SystemOverloadedError') || error.name === 'MongoPoolClearedError')) return true;
+  return typeof error === 'object' && error !== null && 'cause' in error && error.cause !== error && neverSent(error.cause);
 }

@@ -120,7 +120,9 @@ export class BooksRepository implements OnModuleInit {
       await this.changes.insertMany(changes, { ordered });
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
-      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors].filter(Boolean);
+      // A bulk error without write errors (the connection failed mid-command): outcome unknown.
+      if (errors.length === 0) throw error;
       for (const writeError of errors) {
         if (writeError.code !== DUPLICATE_KEY) throw error;
         duplicates.add(changes[writeError.index]._id);
