@@ -27,6 +27,8 @@ export interface TopologyOptions {
   serviceEnv?: Record<string, string | undefined>;
   gatewayEnv?: Record<string, string | undefined>;
   gatewayPort?: number;
+  /** Gateways to start (default 1); Nginx balances over all of them. */
+  gateways?: number;
   /** Copy app output to this process's stdout. */
   echo?: boolean;
   /** Keep server data here, across runs; by default a temporary folder deleted on stop. */
@@ -49,9 +51,10 @@ export interface TopologyOptions {
  */
 export class Topology {
   readonly services: HttpApp[] = [];
+  /** Every gateway: `gateway`, `gateway-2`, ... */
+  readonly gateways: HttpApp[] = [];
   nats?: NatsServer;
   mongo?: MongoServer;
-  gateway!: HttpApp;
   web?: WebServer;
   natsUrl!: string;
   mongoUrl!: string;
@@ -75,6 +78,11 @@ export class Topology {
     return topology;
   }
 
+  /** The first gateway (the one on `gatewayPort`). */
+  get gateway(): HttpApp {
+    return this.gateways[0];
+  }
+
   get baseUrl(): string {
     return `${this.gateway.url}/api`;
   }
@@ -90,15 +98,9 @@ export class Topology {
     const mongoUrl = this.options.mongoUrl ?? (mongo as MongoServer).url;
     this.mongoUrl = withMongoDatabase(mongoUrl, this.options.databaseName ?? mongoDatabaseName(mongoUrl));
     await Promise.all(Array.from({ length: this.options.replicas ?? 2 }, (_, i) => this.addReplica(i + 1)));
-    this.gateway = await startGateway({
-      natsUrl: this.natsUrl,
-      logDir: this.logDir,
-      env: this.options.gatewayEnv,
-      echo: this.options.echo,
-      port: this.options.gatewayPort,
-    });
+    for (let n = 1; n <= (this.options.gateways ?? 1); n++) await this.addGateway(n);
     await waitFor('the gateway to reach a books-service replica', () => httpOk(`${this.baseUrl}/health/ready`)).catch((error: Error) => {
-      const tails = [this.gateway, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
+      const tails = [...this.gateways, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
       throw new Error(`${error.message}\n${tails.join('\n')}`);
     });
     if (this.options.webPort !== undefined) {
@@ -106,16 +108,31 @@ export class Topology {
         prefix: join(this.dataDir, 'nginx'),
         logDir: this.logDir,
         gatewayAddress: `127.0.0.1:${this.gateway.port}`,
+        secondGatewayAddress: this.gateways[1] && `127.0.0.1:${this.gateways[1].port}`,
         port: this.options.webPort || undefined,
         host: this.options.webHost,
       });
     }
-    for (const server of [this.nats, this.mongo, this.gateway, this.web]) this.superviseRestarts(server?.process);
+    for (const server of [this.nats, this.mongo, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
   }
 
   private superviseRestarts(process: ManagedProcess | undefined): void {
     const { restart } = this.options;
     if (restart) process?.restartOnExit(restart === true ? {} : restart);
+  }
+
+  /** Starts one more gateway (`gateway-<n>`; the first is `gateway`, on `gatewayPort`). */
+  async addGateway(n = this.gateways.length + 1): Promise<HttpApp> {
+    const gateway = await startGateway({
+      name: n === 1 ? 'gateway' : `gateway-${n}`,
+      natsUrl: this.natsUrl,
+      logDir: this.logDir,
+      env: this.options.gatewayEnv,
+      echo: this.options.echo,
+      port: n === 1 ? this.options.gatewayPort : undefined,
+    });
+    this.gateways.push(gateway);
+    return gateway;
   }
 
   /** Starts one more books-service replica (`books-service-<n>`), optionally on another NATS URL. */
@@ -136,7 +153,7 @@ export class Topology {
   /** Stops everything, front to back, and deletes the data (logs stay in artifacts/). */
   async stop(): Promise<void> {
     await this.web?.process.stop();
-    await this.gateway?.process.stop();
+    await Promise.all(this.gateways.map((gateway) => gateway.process.stop()));
     await Promise.all(this.services.map((service) => service.process.stop()));
     await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop()]);
     if (!this.options.dataDir) rmSync(this.dataDir, { recursive: true, force: true });

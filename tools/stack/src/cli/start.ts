@@ -13,7 +13,8 @@ import { WORKSPACE_ROOT } from '../workspace';
  *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB, as the
  *                 replicas' connection string (the database defaults to `books`)
  *   REPLICAS      books-service replicas (default 3)
- *   GATEWAY_PORT  port of the gateway behind Nginx (default 3000, where `nx serve web` proxies /api)
+ *   GATEWAY_PORT  port of the first of the two gateways behind Nginx (default 3000, where
+ *                 `nx serve web` proxies /api; the second takes any free port)
  *   RESTART       restart servers that die, with backoff (default true)
  *
  * They are checked (../settings.ts) before anything is built or started.
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     natsUrl: settings.NATS_URL,
     mongoUrl: settings.MONGODB_URL,
     gatewayPort: settings.GATEWAY_PORT,
+    gateways: 2,
     webPort: settings.WEB_PORT,
     webHost: settings.WEB_HOST,
     dataDir: join(WORKSPACE_ROOT, '.local', 'data'),
