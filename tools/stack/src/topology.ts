@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
-import { type NatsServer, startNats } from './nats';
+import { type NatsRole, type NatsServer, startNats } from './nats';
 import { type WebServer, startNginx } from './nginx';
 import { type ManagedProcess, type RestartPolicy } from './process';
 import { ARTIFACTS_DIR } from './workspace';
@@ -78,6 +78,22 @@ export class Topology {
     return topology;
   }
 
+  /**
+   * How a program connects to this topology's NATS as `role` (`reader` by default: it may
+   * read the event stream and send requests). The NATS it starts lets no one in without a
+   * user; one given in `natsUrl` is used as it is.
+   */
+  natsOptions(role: NatsRole = 'reader'): { servers: string; user?: string; pass?: string } {
+    const credentials = this.nats?.users?.[role];
+    return { servers: this.natsUrl, ...(credentials && { user: credentials.user, pass: credentials.pass }) };
+  }
+
+  /** The same as environment variables for a process: NATS_URL, NATS_USER and NATS_PASSWORD. */
+  natsEnv(role: NatsRole = 'reader'): Record<string, string> {
+    const { servers, user, pass } = this.natsOptions(role);
+    return { NATS_URL: servers, ...(user && pass && { NATS_USER: user, NATS_PASSWORD: pass }) };
+  }
+
   /** The first gateway (the one on `gatewayPort`). */
   get gateway(): HttpApp {
     return this.gateways[0];
@@ -89,7 +105,7 @@ export class Topology {
 
   private async startAll(): Promise<void> {
     const [nats, mongo] = await Promise.all([
-      this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir),
+      this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir, 'nats', { auth: true }),
       this.options.mongoUrl ? undefined : startFerretDb(join(this.dataDir, 'ferretdb'), this.logDir),
     ]);
     this.nats = nats;
@@ -127,7 +143,7 @@ export class Topology {
       name: n === 1 ? 'gateway' : `gateway-${n}`,
       natsUrl: this.natsUrl,
       logDir: this.logDir,
-      env: this.options.gatewayEnv,
+      env: { ...this.natsEnv('gateway'), ...this.options.gatewayEnv },
       echo: this.options.echo,
       port: n === 1 ? this.options.gatewayPort : undefined,
     });
@@ -142,7 +158,7 @@ export class Topology {
       natsUrl,
       mongoUrl: this.mongoUrl,
       logDir: this.logDir,
-      env: this.options.serviceEnv,
+      env: { ...this.natsEnv('books-service'), NATS_URL: natsUrl, ...this.options.serviceEnv },
       echo: this.options.echo,
     });
     this.services.push(service);

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   const web = topology.web.url.replace('127.0.0.1', 'localhost');
   console.log(`\nThe catalogue is up: ${web}  (API ${web}/api/books, docs ${web}/api/docs)`);
   console.log(`NATS ${topology.natsUrl}, database ${topology.mongoUrl}, ${topology.services.length} books-service replicas,`);
-  console.log(`gateway ${topology.gateway.url}. Follow the events with: NATS_URL=${topology.natsUrl} npm run events`);
+  console.log(`gateways ${topology.gateways.map((gateway) => gateway.url).join(' and ')}. Follow the events with (a reader's password, new each run):`);
+  console.log(`  ${Object.entries(topology.natsEnv('reader')).map(([name, value]) => `${name}=${value}`).join(' ')} npm run events`);
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 
   let stopping = false;
