@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { BOOK_EVENTS_STREAM, BookEventSubjects } from '@books/contracts';
-import { Topology } from '@books/stack';
+import { ManagedProcess, Topology, WORKSPACE_ROOT } from '@books/stack';
 import { apiClient } from './support/http';
 import { SseClient } from './support/sse';
 
@@ -70,6 +71,28 @@ it('skips null and garbage, counts and logs them, and relays the next good event
   expect(await skippedCount()).toBe(3);
   const log = readFileSync(topology.gateway.process.spec.logFile, 'utf8');
   for (const seq of poison) expect(log).toContain(`Skipped stream sequence ${seq} `);
+});
+
+it('lets the example subscriber skip and report them too, and print the events around them', async () => {
+  const log = join(topology.logDir, 'book-events-subscriber.log');
+  const printed = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+  const subscriber = new ManagedProcess({
+    name: 'book-events-subscriber',
+    command: 'npm',
+    args: ['run', '--silent', 'events', '--', '--from', String(poison[0] - 1)],
+    cwd: WORKSPACE_ROOT,
+    env: topology.natsEnv('reader'),
+    logFile: log,
+    ready: async () => printed().includes(`#${poison[2] + 1} `),
+  });
+  await subscriber.start();
+  try {
+    expect(printed()).toContain(`#${poison[0] - 1} `);
+    for (const seq of poison) expect(printed()).toMatch(new RegExp(`Skipped #${seq} on books\\.v1\\.events\\.\\w+: not a book event`));
+    expect(subscriber.running).toBe(true);
+  } finally {
+    await subscriber.stop();
+  }
 });
 
 it('replays over the poison from Last-Event-ID: 0, every good event once and in order', async () => {
