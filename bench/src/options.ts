@@ -54,7 +54,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --service-env K=V      extra books-service setting (repeatable)
   --base-url <url>       benchmark an existing deployment (its Nginx root URL) instead of
                          starting one; CPU and memory are then not measured
-  --nats-url <url>       with --base-url: NATS of that deployment, for direct-nats
+  --nats-url <url>       with --base-url: NATS of that deployment, for direct-nats (as the user
+                         in NATS_USER/NATS_PASSWORD; a local topology uses its reader)
   --out <dir>            output folder (default artifacts/bench/<timestamp>)
   --smoke                short run: 1 replica, 2 s per scenario, 100 event changes, no
                          Lighthouse; exits non-zero on any error (same as npm run bench:smoke)

@@ -17,6 +17,8 @@ export interface Target {
   gatewayUrl?: string;
   /** NATS, for the direct-nats scenario. */
   natsUrl?: string;
+  /** The user and password for it, when NATS requires them (the local topology's reader). */
+  natsUser?: { user: string; pass: string };
   /** The database with its name, for collection sizes (local topology only). */
   mongoUrl?: string;
   /** Processes to measure (local topology only). */
@@ -78,6 +80,7 @@ export async function startLocalTarget(
     webUrl: web.url,
     gatewayUrl: topology.gateway.url,
     natsUrl: topology.natsUrl,
+    natsUser: natsUserOf(topology.natsOptions('reader')),
     mongoUrl: topology.mongoUrl,
     processes: {
       nginx: pidsOf(web.process),
@@ -103,6 +106,7 @@ export function externalTarget(baseUrl: string, natsUrl: string | undefined): Ta
     label: 'external',
     webUrl,
     natsUrl,
+    natsUser: natsUserOf({ user: process.env['NATS_USER'], pass: process.env['NATS_PASSWORD'] }),
     processes: { loadgen: LOAD_GENERATOR },
     stop: async () => undefined,
   };
@@ -135,4 +139,8 @@ export function memoryOf(target: Target): Record<string, number> {
     if (bytes !== undefined) memory[name] = Math.round((bytes / 2 ** 20) * 10) / 10;
   }
   return memory;
+}
+
+function natsUserOf({ user, pass }: { user?: string; pass?: string }): Target['natsUser'] {
+  return user && pass ? { user, pass } : undefined;
 }

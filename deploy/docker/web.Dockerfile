@@ -22,14 +22,16 @@ RUN npx nx build web --output-style=static
 FROM nginxinc/nginx-unprivileged:1.30.4-alpine-slim AS runtime
 # The template's variables. Only these are substituted (NGINX_ENVSUBST_FILTER), so
 # Nginx's own $host, $uri and the like, and any other environment variable, stay as they are.
-# GATEWAY_ADDRESS is resolved once, when Nginx starts (docker-compose.yml restarts web
-# when the gateway is recreated).
+# GATEWAY_ADDRESS and SECOND_GATEWAY_ADDRESS (the two gateways it balances over; give the
+# same address twice for one) are resolved once, when Nginx starts (docker-compose.yml
+# restarts web when a gateway is recreated).
 ENV NGINX_LISTEN=8080 \
     GATEWAY_ADDRESS=gateway:3000 \
+    SECOND_GATEWAY_ADDRESS=gateway-2:3000 \
     WEB_ROOT=/usr/share/nginx/web \
     NGINX_SNIPPETS=/etc/nginx/snippets \
     EVENT_STREAMS_PER_CLIENT=32 \
-    NGINX_ENVSUBST_FILTER="^(NGINX_LISTEN|GATEWAY_ADDRESS|WEB_ROOT|NGINX_SNIPPETS|EVENT_STREAMS_PER_CLIENT)$"
+    NGINX_ENVSUBST_FILTER="^(NGINX_LISTEN|GATEWAY_ADDRESS|SECOND_GATEWAY_ADDRESS|WEB_ROOT|NGINX_SNIPPETS|EVENT_STREAMS_PER_CLIENT)$"
 # The stock server (the welcome page on 8080) goes: the rendered template is the only
 # server. /etc/nginx belongs to uid 101 in this image, so no root step is needed.
 RUN rm -f /etc/nginx/conf.d/default.conf

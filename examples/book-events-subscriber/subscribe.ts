@@ -7,12 +7,17 @@
  *   npm run events -- --durable reports       # a durable consumer: resumes where it left off
  *   npm run events -- --json                  # one JSON event per line
  *
- * NATS_URL (default nats://127.0.0.1:4222) says where NATS is; `npm start` prints it.
+ * NATS_URL (default nats://127.0.0.1:4222) says where NATS is, NATS_USER and NATS_PASSWORD
+ * who connects (a NATS that requires users); `npm start` prints all three.
+ *
+ * Anyone allowed to publish on the event subjects can send something that is not an event:
+ * such a message is skipped (acknowledged, so a durable consumer does not get it again),
+ * counted, and reported on stderr with its stream sequence.
  */
 import { parseArgs } from 'node:util';
 import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { BOOK_EVENTS_STREAM, type BookEvent, BookEventSchema } from '@books/contracts';
+import { BOOK_EVENTS_STREAM, readBookEvent } from '@books/contracts';
 
 const { values: options } = parseArgs({
   options: {
@@ -30,9 +35,17 @@ function startPosition(): { deliver_policy: DeliverPolicy; opt_start_seq?: numbe
   return { deliver_policy: DeliverPolicy.New };
 }
 
+let skipped = 0;
+
 function print(message: JsMsg): void {
   // Validate with the shared contract: a consumer should never trust a payload blindly.
-  const event: BookEvent = BookEventSchema.parse(message.json());
+  const reading = readBookEvent(message.string());
+  if (!reading.ok) {
+    skipped++;
+    console.error(`Skipped #${message.info.streamSequence} on ${message.subject}: not a book event (${reading.reason}); ${skipped} skipped so far`);
+    return;
+  }
+  const { event } = reading;
   if (options.json) {
     console.log(JSON.stringify({ seq: message.info.streamSequence, ...event }));
   } else {
@@ -42,7 +55,12 @@ function print(message: JsMsg): void {
 }
 
 async function main(): Promise<void> {
-  const nc = await connect({ servers: options.nats.split(','), name: 'book-events-subscriber' });
+  const nc = await connect({
+    servers: options.nats.split(','),
+    name: 'book-events-subscriber',
+    user: process.env['NATS_USER'] || undefined,
+    pass: process.env['NATS_PASSWORD'] || undefined,
+  });
   const js = jetstream(nc);
   let consumer;
   if (options.durable) {

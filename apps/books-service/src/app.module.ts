@@ -11,7 +11,7 @@ import { HealthController } from './health/health.controller';
   imports: [
     NatsModule.forRootAsync({
       inject: [BooksServiceConfig],
-      useFactory: (config: BooksServiceConfig) => ({ servers: config.NATS_URL, name: `books-service/${config.REPLICA_ID}` }),
+      useFactory: (config: BooksServiceConfig) => ({ servers: config.NATS_URL, name: `books-service/${config.REPLICA_ID}`, user: config.NATS_USER, pass: config.NATS_PASSWORD }),
     }),
     DatabaseModule,
     BooksModule,

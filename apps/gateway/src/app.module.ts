@@ -14,7 +14,7 @@ import { HealthController } from './health/health.controller';
   imports: [
     NatsModule.forRootAsync({
       inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway' }),
+      useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway', user: config.NATS_USER, pass: config.NATS_PASSWORD }),
     }),
     BooksModule,
     EventsModule,

@@ -54,7 +54,7 @@ export async function natsClosedLoop(nc: NatsConnection, call: NatsCall, concurr
 
 async function withNats<T>(ctx: BenchContext, use: (nc: NatsConnection) => Promise<T>): Promise<T> {
   if (!ctx.target.natsUrl) throw new Error('No NATS URL');
-  const nc = await connect({ servers: ctx.target.natsUrl, name: 'bench' });
+  const nc = await connect({ servers: ctx.target.natsUrl, name: 'bench', ...ctx.target.natsUser });
   try {
     return await use(nc);
   } finally {

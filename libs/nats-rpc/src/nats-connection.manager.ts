@@ -28,6 +28,8 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
     this.nc = await connect({
       servers: this.options.servers.split(',').map((s) => s.trim()),
       name: this.options.name,
+      user: this.options.user,
+      pass: this.options.pass,
       waitOnFirstConnect: true,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,

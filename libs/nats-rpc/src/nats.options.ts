@@ -3,4 +3,7 @@ export interface NatsModuleOptions {
   servers: string;
   /** Shown by the server in its connection list (`nats server report connections`). */
   name: string;
+  /** User and password, when the server requires them. */
+  user?: string;
+  pass?: string;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compose, type ComposeModel, resolvedModel } from './support/compose';
+import { compose, type ComposeModel, resolvedModel, TEST_SECRETS } from './support/compose';
 import { all, commandForm, last, stageEnv } from './support/dockerfile';
 import { imageFor, PINNED_IMAGE, REPO, stagesOf } from './support/paths';
 
@@ -33,8 +33,11 @@ it('is really checked: Compose rejects a broken copy of the file', () => {
   expect(result.stderr).toMatch(/condition/);
 });
 
-it('runs mongo, nats, the books-service replicas, the gateway and web', () => {
-  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'mongo', 'nats', 'web']);
+it('runs mongo, nats, the books-service replicas, two gateways and web', () => {
+  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'gateway-2', 'mongo', 'nats', 'web']);
+  // The second gateway is the first one again, under another name.
+  const { environment, ...rest } = model.services['gateway'];
+  expect(model.services['gateway-2']).toEqual(expect.objectContaining({ ...rest, environment }));
   expect(model.name).toBe('books-catalogue');
 });
 
@@ -59,13 +62,15 @@ it('starts each service after what it needs is healthy', () => {
     nats: [],
     'books-service': ['mongo', 'nats'],
     gateway: ['books-service', 'nats'],
-    web: ['gateway'],
+    'gateway-2': ['books-service', 'nats'],
+    web: ['gateway', 'gateway-2'],
   });
   for (const service of Object.values(model.services)) {
     for (const dependency of Object.values(service.depends_on ?? {})) expect(dependency.condition).toBe('service_healthy');
   }
   // Nginx resolves the gateway once: it must restart with a recreated gateway.
   expect(model.services['web'].depends_on?.['gateway'].restart).toBe(true);
+  expect(model.services['web'].depends_on?.['gateway-2'].restart).toBe(true);
 });
 
 it('has a health check for every service: in the file, or in the image it builds', () => {
@@ -76,8 +81,9 @@ it('has a health check for every service: in the file, or in the image it builds
       expect(service.healthcheck.test[0]).toMatch(/^CMD(-SHELL)?$/);
     } else {
       // Compose sends no test, so the engine keeps the image's HEALTHCHECK (and this file's timing).
-      expect(BUILT).toContain(name);
-      const healthcheck = last(stagesOf(imageFor(name)).at(-1)!, 'HEALTHCHECK');
+      const image = name === 'gateway-2' ? 'gateway' : name;
+      expect(BUILT).toContain(image);
+      const healthcheck = last(stagesOf(imageFor(image)).at(-1)!, 'HEALTHCHECK');
       expect([name, healthcheck?.args]).toEqual([name, expect.stringMatching(/^CMD /)]);
     }
   }
@@ -88,7 +94,7 @@ it('restarts crashed services and gives each time to shut down', () => {
     expect([name, service.restart]).toEqual([name, 'unless-stopped']);
     expect([name, service.logging?.driver]).toEqual([name, 'json-file']);
   }
-  for (const name of ['mongo', 'nats', 'books-service', 'gateway']) {
+  for (const name of ['mongo', 'nats', 'books-service', 'gateway', 'gateway-2']) {
     expect([name, model.services[name].stop_grace_period]).toEqual([name, expect.stringMatching(/^\d+s$/)]);
   }
 });
@@ -96,7 +102,10 @@ it('restarts crashed services and gives each time to shut down', () => {
 it('keeps MongoDB and JetStream data in named volumes', () => {
   expect(model.volumes).toEqual({ 'mongo-data': expect.anything(), 'nats-data': expect.anything() });
   expect(model.services['mongo'].volumes).toEqual([expect.objectContaining({ type: 'volume', source: 'mongo-data', target: '/data/db' })]);
-  expect(model.services['nats'].volumes).toEqual([expect.objectContaining({ type: 'volume', source: 'nats-data', target: '/data' })]);
+  expect(model.services['nats'].volumes).toEqual([
+    expect.objectContaining({ type: 'volume', source: 'nats-data', target: '/data' }),
+    expect.objectContaining({ type: 'bind', source: join(REPO, 'deploy', 'nats'), target: '/etc/nats', read_only: true }),
+  ]);
   const nats = model.services['nats'].command ?? [];
   expect(nats).toEqual(expect.arrayContaining(['--jetstream']));
   expect(nats[nats.indexOf('--store_dir') + 1]).toBe('/data');
@@ -131,13 +140,18 @@ it('wires the apps to the mongo and nats services', () => {
   const web = stageEnv(stagesOf(imageFor('web')).at(-1)!);
   const gatewayRuntime = stagesOf(imageFor('gateway')).at(-1)!;
   expect(web['GATEWAY_ADDRESS']).toBe(`gateway:${stageEnv(gatewayRuntime)['PORT']}`);
+  expect(web['SECOND_GATEWAY_ADDRESS']).toBe(`gateway-2:${stageEnv(gatewayRuntime)['PORT']}`);
   expect(all(gatewayRuntime, 'EXPOSE').map((expose) => expose.args)).toEqual([stageEnv(gatewayRuntime)['PORT']]);
 });
 
 it('passes the apps only settings their configuration knows', () => {
   // The names an app validates at start, from its config schema (`NAME: ...` keys).
   const known = (file: string) => new Set([...readFileSync(join(REPO, file), 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
-  const checks = { 'books-service': 'apps/books-service/src/config/books-service.config.ts', gateway: 'apps/gateway/src/config/gateway.config.ts' };
+  const checks = {
+    'books-service': 'apps/books-service/src/config/books-service.config.ts',
+    gateway: 'apps/gateway/src/config/gateway.config.ts',
+    'gateway-2': 'apps/gateway/src/config/gateway.config.ts',
+  };
   for (const [service, file] of Object.entries(checks)) {
     const names = known(file);
     for (const variable of Object.keys(model.services[service].environment ?? {})) expect([service, variable, names.has(variable)]).toEqual([service, variable, true]);
@@ -166,7 +180,29 @@ describe('settings', () => {
     const variables = JSON.parse(result.stdout) as Record<string, { DefaultValue: string; Required: boolean }>;
     const defaults = Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.DefaultValue]));
     expect(envExample()).toEqual(defaults);
-    expect(Object.values(variables).filter((variable) => variable.Required)).toEqual([]);
+    // The NATS passwords have no default: .env.example leaves them empty, which Compose refuses.
+    expect(Object.keys(variables).filter((name) => variables[name].Required)).toEqual(Object.keys(TEST_SECRETS).sort());
+  });
+
+  it('refuses to start without the NATS passwords, naming them', () => {
+    for (const envFile of ['/dev/null', join(REPO, '.env.example')]) {
+      const result = compose(['config', '--quiet'], { envFile, secrets: false });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY)_PASSWORD/);
+    }
+  });
+
+  it('gives each app its own NATS user, the password from the environment, and the server both', () => {
+    const { services } = model;
+    expect(services['books-service'].environment).toEqual(
+      expect.objectContaining({ NATS_USER: 'books-service', NATS_PASSWORD: TEST_SECRETS.NATS_BOOKS_SERVICE_PASSWORD }),
+    );
+    for (const gateway of ['gateway', 'gateway-2']) {
+      expect(services[gateway].environment).toEqual(expect.objectContaining({ NATS_USER: 'gateway', NATS_PASSWORD: TEST_SECRETS.NATS_GATEWAY_PASSWORD }));
+    }
+    expect(services['nats'].environment).toEqual(TEST_SECRETS);
+    const command = services['nats'].command ?? [];
+    expect(command[command.indexOf('--config') + 1]).toBe('/etc/nats/nats.conf');
   });
 
   it('resolves .env.example to the same model as no settings at all', () => {

@@ -29,6 +29,7 @@ beforeAll(() => {
     // In Compose `gateway` is the gateway service; here it resolves to nothing, and Nginx
     // resolves upstream names while it reads the config (nginx -t too). A local stand-in:
     GATEWAY_ADDRESS: '127.0.0.1:3000',
+    SECOND_GATEWAY_ADDRESS: '127.0.0.1:3001',
     // The image copies these to /etc/nginx/snippets and /usr/share/nginx/web; here they are:
     NGINX_SNIPPETS: join(dir, 'snippets'),
     WEB_ROOT: join(REPO, 'dist', 'apps', 'web', 'browser'),
@@ -71,7 +72,7 @@ function writeImageFrame(prefix: string, server: string): string {
 const workerSizing = (config: string) => [...config.matchAll(/\b(worker_\w+)\s+([^;]+);/g)].map((match) => `${match[1]} ${match[2]}`).sort();
 
 it('uses exactly the variables the web image sets, and its envsubst filter passes only those', () => {
-  expect(templateNames).toEqual(['EVENT_STREAMS_PER_CLIENT', 'GATEWAY_ADDRESS', 'NGINX_LISTEN', 'NGINX_SNIPPETS', 'WEB_ROOT']);
+  expect(templateNames).toEqual(['EVENT_STREAMS_PER_CLIENT', 'GATEWAY_ADDRESS', 'NGINX_LISTEN', 'NGINX_SNIPPETS', 'SECOND_GATEWAY_ADDRESS', 'WEB_ROOT']);
   // Local runs use the image's defaults for the settings.
   for (const [name, value] of Object.entries(NGINX_SETTINGS)) expect([name, imageEnv[name]]).toEqual([name, value]);
   const filter = new RegExp(imageEnv['NGINX_ENVSUBST_FILTER']);
@@ -119,7 +120,7 @@ describe('served', () => {
     listen = `127.0.0.1:${port}`;
     // The gateway stand-in's port has nothing on it: a gateway that is down.
     const prefix = join(dir, 'serve');
-    const file = writeImageFrame(prefix, renderLikeImage({ ...values, NGINX_LISTEN: listen, GATEWAY_ADDRESS: `127.0.0.1:${await freePort()}` }));
+    const file = writeImageFrame(prefix, renderLikeImage({ ...values, NGINX_LISTEN: listen, GATEWAY_ADDRESS: `127.0.0.1:${await freePort()}`, SECOND_GATEWAY_ADDRESS: `127.0.0.1:${await freePort()}` }));
     base = `http://${listen}`;
     nginx = new ManagedProcess({
       name: 'nginx-web-image',

@@ -33,14 +33,14 @@ async function createBook(title: string) {
   return response.body;
 }
 
-const versionsOf = async (bookId: string) => eventsOf(await readAllEvents(topology.natsUrl), bookId).map((e) => e.event.version);
+const versionsOf = async (bookId: string) => eventsOf(await readAllEvents(topology.natsOptions()), bookId).map((e) => e.event.version);
 
 it('publishes one event per change, with the version and the state after it', async () => {
   const book = await createBook('Evented');
   const updated = (await api(`/books/${book.id}`, { method: 'PATCH', json: { score: 7 }, headers: { 'x-request-id': 'trace-update-1' } })).body;
   await api(`/books/${book.id}`, { method: 'DELETE' });
 
-  const events = eventsOf(await readAllEvents(topology.natsUrl), book.id);
+  const events = eventsOf(await readAllEvents(topology.natsOptions()), book.id);
   expect(events.map((e) => [e.event.type, e.event.version])).toEqual([
     ['book.created', 1],
     ['book.updated', 2],
@@ -85,8 +85,9 @@ it('keeps each book in version order when two replicas take concurrent changes',
 
 it('drops a re-published event as a duplicate', async () => {
   const book = await createBook('Once only');
-  const [stored] = eventsOf(await readAllEvents(topology.natsUrl), book.id);
-  const nc = await connect({ servers: topology.natsUrl });
+  const [stored] = eventsOf(await readAllEvents(topology.natsOptions()), book.id);
+  // Only the books-service may publish events.
+  const nc = await connect(topology.natsOptions('books-service'));
   try {
     const ack = await jetstream(nc).publish(bookEventSubject(stored.event.type), JSON.stringify(stored.event), { msgID: stored.event.eventId });
     expect(ack.duplicate).toBe(true);
@@ -191,7 +192,7 @@ it('publishes every successful change made around a NATS restart, each once', as
 });
 
 it('declares the stream with de-duplication and retention', async () => {
-  const nc = await connect({ servers: topology.natsUrl });
+  const nc = await connect(topology.natsOptions());
   try {
     const { config } = await (await jetstreamManager(nc)).streams.info(BOOK_EVENTS_STREAM);
     expect(config.subjects).toEqual(['books.v1.events.>']);
@@ -204,13 +205,13 @@ it('declares the stream with de-duplication and retention', async () => {
 
 it('prints events with the example subscriber, replaying from a sequence', async () => {
   const book = await createBook('Seen by the example');
-  const [created] = eventsOf(await readAllEvents(topology.natsUrl), book.id);
+  const [created] = eventsOf(await readAllEvents(topology.natsOptions()), book.id);
   const subscriber = new ManagedProcess({
     name: 'book-events-subscriber',
     command: 'npm',
     args: ['run', '--silent', 'events', '--', '--from', String(created.seq)],
     cwd: WORKSPACE_ROOT,
-    env: { NATS_URL: topology.natsUrl },
+    env: topology.natsEnv('reader'),
     logFile: join(topology.logDir, 'book-events-subscriber.log'),
     ready: async () => readFileSync(join(topology.logDir, 'book-events-subscriber.log'), 'utf8').includes(`#${created.seq} `),
   });

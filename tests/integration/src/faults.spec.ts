@@ -62,8 +62,8 @@ function summary(load: SteadyLoad) {
 async function expectEveryChangePublished(books: string[]): Promise<void> {
   for (const id of books) {
     const { version } = (await api(`/books/${id}`)).body;
-    await waitFor(`every change of ${id} to be published`, async () => eventsOf(await readAllEvents(topology.natsUrl), id).length === version);
-    const versions = eventsOf(await readAllEvents(topology.natsUrl), id).map((e) => e.event.version);
+    await waitFor(`every change of ${id} to be published`, async () => eventsOf(await readAllEvents(topology.natsOptions()), id).length === version);
+    const versions = eventsOf(await readAllEvents(topology.natsOptions()), id).map((e) => e.event.version);
     expect(versions).toEqual(Array.from({ length: version }, (_, i) => i + 1));
   }
 }

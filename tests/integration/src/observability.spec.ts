@@ -42,7 +42,7 @@ it('follows one request id from HTTP through NATS into the service logs and the 
   const serviceLine = await waitFor('a replica to log the request', () => serviceLines().find((line) => line['requestId'] === requestId));
   expect(serviceLine).toMatchObject({ service: 'books-service', subject: 'books.v1.create', outcome: 'ok', durationMs: expect.any(Number) });
 
-  const [event] = eventsOf(await readAllEvents(topology.natsUrl), created.body.id);
+  const [event] = eventsOf(await readAllEvents(topology.natsOptions()), created.body.id);
   expect(event.event.requestId).toBe(requestId);
 });
 

@@ -14,7 +14,7 @@ const write = apiClient(() => `${writer.url}/api`);
 
 beforeAll(async () => {
   topology = await Topology.start({ name: 'read-cache', replicas: 2, gatewayEnv: { RATE_LIMIT_MAX: '0' } });
-  writer = await startGateway({ natsUrl: topology.natsUrl, logDir: topology.logDir, env: { RATE_LIMIT_MAX: '0' } });
+  writer = await startGateway({ natsUrl: topology.natsUrl, logDir: topology.logDir, env: { ...topology.natsEnv('gateway'), RATE_LIMIT_MAX: '0' } });
 });
 afterAll(async () => {
   await writer?.process.stop();

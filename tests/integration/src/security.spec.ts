@@ -28,7 +28,7 @@ it('sends security headers with API responses, and no HTTPS-only ones over HTTP'
 });
 
 it('sends HSTS and upgrade-insecure-requests when the site is public over HTTPS', async () => {
-  const gateway = await startGateway({ natsUrl: topology.natsUrl, logDir: join(topology.logDir, 'public-https'), env: { PUBLIC_HTTPS: 'true' } });
+  const gateway = await startGateway({ natsUrl: topology.natsUrl, logDir: join(topology.logDir, 'public-https'), env: { ...topology.natsEnv('gateway'), PUBLIC_HTTPS: 'true' } });
   try {
     const { headers } = await fetch(`${gateway.url}/api/health/live`);
     expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);

@@ -1,9 +1,10 @@
-import { Topology } from '@books/stack';
+import { Topology, waitFor } from '@books/stack';
 import { apiClient } from './support/http';
 import { SseClient } from './support/sse';
 
 /** The gateway's Server-Sent Events relay: live events, resume with Last-Event-ID, heartbeats. */
 let topology: Topology;
+const ORIGIN = 'http://localhost:4200';
 const api = apiClient(() => topology.baseUrl);
 const clients: SseClient[] = [];
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
     name: 'sse',
     replicas: 1,
     // A tiny in-memory buffer, so resuming far back has to replay from JetStream.
-    gatewayEnv: { EVENTS_BUFFER_SIZE: '3', SSE_HEARTBEAT_MS: '300' },
+    gatewayEnv: { EVENTS_BUFFER_SIZE: '3', SSE_HEARTBEAT_MS: '300', CORS_ORIGINS: ORIGIN },
   });
 });
 afterEach(() => clients.splice(0).forEach((client) => client.close()));
@@ -89,4 +90,26 @@ it('keeps an idle stream alive with heartbeat comments', async () => {
   while (!text.includes(': heartbeat')) text += new TextDecoder().decode((await reader.read()).value);
   await reader.cancel();
   expect(text).toMatch(/^retry: \d+\n\n/);
+});
+
+it('sends the security, CORS and rate limit headers on the stream, like on every other response', async () => {
+  const response = await follow({ origin: ORIGIN }).opened;
+  expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(response.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  expect(response.headers.get('x-request-id')).toBeTruthy();
+  // Set by a Fastify hook with reply.header(), which a hijacked reply used to drop.
+  expect(response.headers.get('x-ratelimit-limit')).toBeTruthy();
+});
+
+it('counts a stream out of http_requests_in_flight when its client closes it', async () => {
+  // The scrape itself is in flight while it is answered, so the idle value is 1.
+  const inFlight = async () => Number(/^http_requests_in_flight (\d+)$/m.exec(await (await fetch(`${topology.gateway.url}/metrics`)).text())![1]);
+  const idle = await waitFor('no request in flight', async () => (await inFlight()) === 1 && 1);
+  const streams = Array.from({ length: 5 }, () => follow());
+  await Promise.all(streams.map((stream) => stream.opened));
+  expect(await inFlight()).toBe(idle + 5);
+  streams.forEach((stream) => stream.close());
+  await waitFor('the closed streams to leave http_requests_in_flight', async () => (await inFlight()) === idle, { timeoutMs: 5_000 });
 });

@@ -57,15 +57,16 @@ export async function startBooksService(
   return { url: `http://127.0.0.1:${port}`, port, process };
 }
 
-/** The HTTP gateway, from its production build. */
-export async function startGateway(options: AppEnvironment & { port?: number }): Promise<HttpApp> {
+/** An HTTP gateway, from its production build; `name` (default `gateway`) names its process and log. */
+export async function startGateway(options: AppEnvironment & { port?: number; name?: string }): Promise<HttpApp> {
   const port = options.port ?? (await freePort());
+  const name = options.name ?? 'gateway';
   const process = new ManagedProcess({
-    name: 'gateway',
+    name,
     command: globalThis.process.execPath,
     args: [...NODE_FLAGS, builtEntry('gateway')],
     env: { NODE_ENV: 'production', NATS_URL: options.natsUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
-    logFile: join(options.logDir, 'gateway.log'),
+    logFile: join(options.logDir, `${name}.log`),
     echo: options.echo,
     ready: () => httpOk(`http://127.0.0.1:${port}/api/health/live`),
   });

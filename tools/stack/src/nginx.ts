@@ -57,7 +57,7 @@ export function writeNginxConfig(
   const server = renderTemplate(readFileSync(join(NGINX_TEMPLATE_DIR, 'default.conf.template'), 'utf8'), {
     NGINX_LISTEN: options.listen,
     GATEWAY_ADDRESS: options.gatewayAddress,
-    GATEWAY_ADDRESS_2: options.secondGatewayAddress ?? options.gatewayAddress,
+    SECOND_GATEWAY_ADDRESS: options.secondGatewayAddress ?? options.gatewayAddress,
     WEB_ROOT: options.webRoot,
     NGINX_SNIPPETS: join(prefix, 'snippets'),
     ...NGINX_SETTINGS,

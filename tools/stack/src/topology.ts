@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
-import { type NatsServer, startNats } from './nats';
+import { type NatsRole, type NatsServer, startNats } from './nats';
 import { type WebServer, startNginx } from './nginx';
 import { type ManagedProcess, type RestartPolicy } from './process';
 import { ARTIFACTS_DIR } from './workspace';
@@ -27,6 +27,8 @@ export interface TopologyOptions {
   serviceEnv?: Record<string, string | undefined>;
   gatewayEnv?: Record<string, string | undefined>;
   gatewayPort?: number;
+  /** Gateways to start (default 1); Nginx balances over all of them. */
+  gateways?: number;
   /** Copy app output to this process's stdout. */
   echo?: boolean;
   /** Keep server data here, across runs; by default a temporary folder deleted on stop. */
@@ -49,9 +51,10 @@ export interface TopologyOptions {
  */
 export class Topology {
   readonly services: HttpApp[] = [];
+  /** Every gateway: `gateway`, `gateway-2`, ... */
+  readonly gateways: HttpApp[] = [];
   nats?: NatsServer;
   mongo?: MongoServer;
-  gateway!: HttpApp;
   web?: WebServer;
   natsUrl!: string;
   mongoUrl!: string;
@@ -75,13 +78,34 @@ export class Topology {
     return topology;
   }
 
+  /**
+   * How a program connects to this topology's NATS as `role` (`reader` by default: it may
+   * read the event stream and send requests). The NATS it starts lets no one in without a
+   * user; one given in `natsUrl` is used as it is.
+   */
+  natsOptions(role: NatsRole = 'reader'): { servers: string; user?: string; pass?: string } {
+    const credentials = this.nats?.users?.[role];
+    return { servers: this.natsUrl, ...(credentials && { user: credentials.user, pass: credentials.pass }) };
+  }
+
+  /** The same as environment variables for a process: NATS_URL, NATS_USER and NATS_PASSWORD. */
+  natsEnv(role: NatsRole = 'reader'): Record<string, string> {
+    const { servers, user, pass } = this.natsOptions(role);
+    return { NATS_URL: servers, ...(user && pass && { NATS_USER: user, NATS_PASSWORD: pass }) };
+  }
+
+  /** The first gateway (the one on `gatewayPort`). */
+  get gateway(): HttpApp {
+    return this.gateways[0];
+  }
+
   get baseUrl(): string {
     return `${this.gateway.url}/api`;
   }
 
   private async startAll(): Promise<void> {
     const [nats, mongo] = await Promise.all([
-      this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir),
+      this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir, 'nats', { auth: true }),
       this.options.mongoUrl ? undefined : startFerretDb(join(this.dataDir, 'ferretdb'), this.logDir),
     ]);
     this.nats = nats;
@@ -90,15 +114,9 @@ export class Topology {
     const mongoUrl = this.options.mongoUrl ?? (mongo as MongoServer).url;
     this.mongoUrl = withMongoDatabase(mongoUrl, this.options.databaseName ?? mongoDatabaseName(mongoUrl));
     await Promise.all(Array.from({ length: this.options.replicas ?? 2 }, (_, i) => this.addReplica(i + 1)));
-    this.gateway = await startGateway({
-      natsUrl: this.natsUrl,
-      logDir: this.logDir,
-      env: this.options.gatewayEnv,
-      echo: this.options.echo,
-      port: this.options.gatewayPort,
-    });
+    for (let n = 1; n <= (this.options.gateways ?? 1); n++) await this.addGateway(n);
     await waitFor('the gateway to reach a books-service replica', () => httpOk(`${this.baseUrl}/health/ready`)).catch((error: Error) => {
-      const tails = [this.gateway, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
+      const tails = [...this.gateways, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
       throw new Error(`${error.message}\n${tails.join('\n')}`);
     });
     if (this.options.webPort !== undefined) {
@@ -106,16 +124,31 @@ export class Topology {
         prefix: join(this.dataDir, 'nginx'),
         logDir: this.logDir,
         gatewayAddress: `127.0.0.1:${this.gateway.port}`,
+        secondGatewayAddress: this.gateways[1] && `127.0.0.1:${this.gateways[1].port}`,
         port: this.options.webPort || undefined,
         host: this.options.webHost,
       });
     }
-    for (const server of [this.nats, this.mongo, this.gateway, this.web]) this.superviseRestarts(server?.process);
+    for (const server of [this.nats, this.mongo, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
   }
 
   private superviseRestarts(process: ManagedProcess | undefined): void {
     const { restart } = this.options;
     if (restart) process?.restartOnExit(restart === true ? {} : restart);
+  }
+
+  /** Starts one more gateway (`gateway-<n>`; the first is `gateway`, on `gatewayPort`). */
+  async addGateway(n = this.gateways.length + 1): Promise<HttpApp> {
+    const gateway = await startGateway({
+      name: n === 1 ? 'gateway' : `gateway-${n}`,
+      natsUrl: this.natsUrl,
+      logDir: this.logDir,
+      env: { ...this.natsEnv('gateway'), ...this.options.gatewayEnv },
+      echo: this.options.echo,
+      port: n === 1 ? this.options.gatewayPort : undefined,
+    });
+    this.gateways.push(gateway);
+    return gateway;
   }
 
   /** Starts one more books-service replica (`books-service-<n>`), optionally on another NATS URL. */
@@ -125,7 +158,7 @@ export class Topology {
       natsUrl,
       mongoUrl: this.mongoUrl,
       logDir: this.logDir,
-      env: this.options.serviceEnv,
+      env: { ...this.natsEnv('books-service'), NATS_URL: natsUrl, ...this.options.serviceEnv },
       echo: this.options.echo,
     });
     this.services.push(service);
@@ -136,7 +169,7 @@ export class Topology {
   /** Stops everything, front to back, and deletes the data (logs stay in artifacts/). */
   async stop(): Promise<void> {
     await this.web?.process.stop();
-    await this.gateway?.process.stop();
+    await Promise.all(this.gateways.map((gateway) => gateway.process.stop()));
     await Promise.all(this.services.map((service) => service.process.stop()));
     await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop()]);
     if (!this.options.dataDir) rmSync(this.dataDir, { recursive: true, force: true });

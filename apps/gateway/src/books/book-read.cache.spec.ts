@@ -8,13 +8,14 @@ import { BookReadCache } from './book-read.cache';
 function setup({ maxEntries = 100 } = {}) {
   const events = new Subject<SequencedEvent>();
   const connection = new Subject<boolean>();
-  const feed = { following: true, liveEvents: events.asObservable() };
+  const skipped = new Subject<number>();
+  const feed = { following: true, liveEvents: events.asObservable(), skippedEvents: skipped.asObservable() };
   const nats = { connected: true, connectionChanges: connection.asObservable() };
   const config = { READ_CACHE: true, READ_CACHE_MAX_ENTRIES: maxEntries } as GatewayConfig;
   const sut = new BookReadCache(config, feed as unknown as BookEventsFeed, nats as unknown as NatsConnectionManager);
   sut.onModuleInit();
   const event = (bookId: string, seq = 1) => events.next({ seq, event: { bookId } as BookEvent });
-  return { sut, feed, nats, event, disconnect: () => connection.next(false) };
+  return { sut, feed, nats, event, disconnect: () => connection.next(false), skip: (seq: number) => skipped.next(seq) };
 }
 
 const book = (version: number) => ({ id: 'b1', version }) as Book;
@@ -91,6 +92,19 @@ describe(BookReadCache.name, () => {
     nats.connected = true;
     await sut.book('b1', load);
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('forgets everything when the feed skips a message that is not a valid event', async () => {
+    const { sut, skip } = setup();
+    const loadBook = jest.fn(async () => book(1));
+    const loadPage = jest.fn(async () => page(1));
+    await sut.book('b1', loadBook);
+    await sut.list(request, loadPage);
+    skip(7);
+    await sut.book('b1', loadBook);
+    await sut.list(request, loadPage);
+    expect(loadBook).toHaveBeenCalledTimes(2);
+    expect(loadPage).toHaveBeenCalledTimes(2);
   });
 
   it('keeps at most the configured number of entries, dropping the oldest', async () => {

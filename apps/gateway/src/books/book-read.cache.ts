@@ -46,9 +46,11 @@ export class BookReadCache implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.subscription = merge(this.feed.liveEvents, this.nats.connectionChanges).subscribe((change) => {
-      if (typeof change === 'boolean') this.clear();
-      else this.invalidate(change.event.bookId);
+    // The feed relays only events that passed the contract schema. A message that did not
+    // may still be a change (from a newer publisher, say) to a book we cannot name: forget all.
+    this.subscription = merge(this.feed.liveEvents, this.feed.skippedEvents, this.nats.connectionChanges).subscribe((change) => {
+      if (typeof change === 'object') this.invalidate(change.event.bookId);
+      else this.clear();
     });
   }
 

@@ -2,21 +2,19 @@ import { ConfigError } from '@books/server-kit';
 import { GatewayConfig } from './gateway.config';
 
 describe(GatewayConfig.name, () => {
-  it.each([
-    ['PORT', ''],
-    ['PORT', 'abc'],
-    ['RATE_LIMIT_MAX', ''],
-    ['RATE_LIMIT_MAX', 'none'],
-    ['HOST', ''],
-    ['READ_CACHE', ''],
-    ['NATS_URL', ''],
-  ])('stops on %s=%j, naming it, instead of a random port or no rate limit', (name, value) => {
-    expect(() => new GatewayConfig({ [name]: value })).toThrow(ConfigError);
-    expect(() => new GatewayConfig({ [name]: value })).toThrow(new RegExp(`\\n {2}${name}: `));
+  it('takes a NATS user and password together, and neither', () => {
+    expect(new GatewayConfig({ NATS_USER: 'gateway', NATS_PASSWORD: 'secret' })).toMatchObject({ NATS_USER: 'gateway', NATS_PASSWORD: 'secret' });
+    const anonymous = new GatewayConfig({});
+    expect([anonymous.NATS_USER, anonymous.NATS_PASSWORD]).toEqual([undefined, undefined]);
   });
 
-  it('turns rate limiting off only on an explicit 0', () => {
-    expect(new GatewayConfig({ RATE_LIMIT_MAX: '0' }).RATE_LIMIT_MAX).toBe(0);
-    expect(new GatewayConfig({}).RATE_LIMIT_MAX).toBe(1_200);
+  it.each([
+    [{ NATS_USER: 'gateway' }, /NATS_PASSWORD: NATS_USER and NATS_PASSWORD go together/],
+    [{ NATS_PASSWORD: 'secret' }, /NATS_PASSWORD: NATS_USER and NATS_PASSWORD go together/],
+    [{ NATS_USER: '', NATS_PASSWORD: 'secret' }, /NATS_USER: must not be empty/],
+    [{ NATS_USER: 'gateway', NATS_PASSWORD: '' }, /NATS_PASSWORD: must not be empty/],
+  ])('stops start-up on %j, naming the setting', (environment, message) => {
+    expect(() => new GatewayConfig(environment)).toThrow(ConfigError);
+    expect(() => new GatewayConfig(environment)).toThrow(message);
   });
 });

@@ -6,6 +6,9 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   HOST: env.text('0.0.0.0'),
   NATS_URL: env.url('nats://127.0.0.1:4222', /^(nats|tls):\/\/.+/),
+  /** This app's NATS user and password, both or neither (a NATS that lets anyone in). */
+  NATS_USER: z.string().min(1, { error: 'must not be empty' }).optional(),
+  NATS_PASSWORD: z.string().min(1, { error: 'must not be empty' }).optional(),
   /** Deadline for one books-service request; past it the client gets 504. */
   NATS_REQUEST_TIMEOUT_MS: env.milliseconds(3_000),
   /** Answer repeated reads from memory, invalidated by the event stream. */
@@ -39,6 +42,9 @@ const schema = z.object({
    * HTTP those would send every asset of /api/docs to an https:// address that is not there.
    */
   PUBLIC_HTTPS: env.boolean(false),
+}).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {
+  error: 'NATS_USER and NATS_PASSWORD go together: set both or neither',
+  path: ['NATS_PASSWORD'],
 });
 
 /** The gateway's validated configuration; inject it as `config: GatewayConfig`. */

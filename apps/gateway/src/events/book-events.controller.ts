@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { REQUEST_ID_HEADER } from '@books/contracts';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookEventsFeed, type SequencedEvent } from './book-events.feed';
@@ -33,7 +33,10 @@ export class BookEventsController implements BeforeApplicationShutdown {
     const after = /^\d{1,15}$/.test(lastEventId ?? '') ? Number(lastEventId) : undefined;
     reply.hijack();
     const response = reply.raw;
+    // A hijacked reply skips Fastify's sending, so the headers its hooks set (helmet, CORS,
+    // the request id) must be written here, or the stream goes out without them.
     response.writeHead(200, {
+      ...definedHeaders(reply.getHeaders()),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
@@ -64,6 +67,10 @@ export class BookEventsController implements BeforeApplicationShutdown {
   beforeApplicationShutdown(): void {
     for (const response of this.open) response.end();
   }
+}
+
+function definedHeaders(headers: Record<string, string | number | string[] | undefined>): OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as OutgoingHttpHeaders;
 }
 
 function frame({ seq, event }: SequencedEvent): string {

@@ -1,10 +1,25 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, jetstream } from '@nats-io/jetstream';
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { Counter } from 'prom-client';
 import { Observable, Subject } from 'rxjs';
-import { BOOK_EVENTS_STREAM, type BookEvent } from '@books/contracts';
+import { BOOK_EVENTS_STREAM, type BookEvent, readBookEvent } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
 import { retry } from '@books/server-kit';
 import { GatewayConfig } from '../config/gateway.config';
+
+const skipped = new Counter({
+  name: 'gateway_events_invalid_total',
+  help: 'Messages on the book event stream that are not valid book events: skipped, never relayed',
+  labelNames: ['during'],
+});
 
 /** A book event with its position in the stream, which SSE clients resume from. */
 export interface SequencedEvent {
@@ -15,27 +30,36 @@ export interface SequencedEvent {
 /**
  * The gateway's one subscription to the book event stream, fanned out to every SSE client.
  *
- * It tails the stream with an ordered consumer (nats.js recreates it after reconnects, from
- * the next sequence) and keeps the latest events in memory, so a reconnecting browser is
- * caught up from memory; one that was away longer is replayed from JetStream itself.
- * One consumer per gateway, not one per browser tab, keeps NATS's load flat.
+ * It tails the stream with an ordered consumer from the stream's end at start-up (nats.js
+ * recreates it after reconnects, from the next sequence) and keeps the latest events in
+ * memory, so a reconnecting browser is caught up from memory; one that was away longer, or
+ * that saw its last event on another gateway before this one started, is replayed from
+ * JetStream by sequence. One consumer per gateway, not one per browser tab, keeps NATS's
+ * load flat. A message that is not a valid BookEvent is skipped, counted and logged.
  */
 @Injectable()
 export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BookEventsFeed.name);
   private readonly live = new Subject<SequencedEvent>();
+  private readonly invalid = new Subject<number>();
   private readonly recent: SequencedEvent[] = [];
   private jsClient?: JetStreamClient;
+  private jsManager?: Promise<JetStreamManager>;
   private messages?: ConsumerMessages;
   private tailing?: Promise<void>;
-  /** The sequence of the last event this gateway has seen (0: none yet). */
+  /** The sequence of the last message this gateway has seen, or the stream's last when it started following. */
   private latest = 0;
   private isFollowing = false;
+  /** Resolves once the stream is followed and `latest` is known: resumes wait for it. */
+  private readonly started: Promise<void>;
+  private markStarted!: () => void;
 
   constructor(
     private readonly nats: NatsConnectionManager,
     private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
 
   async onModuleInit(): Promise<void> {
     // The stream is declared by the books-service; the gateway may start first.
@@ -47,6 +71,7 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.messages?.close();
     this.live.complete();
+    this.invalid.complete();
     await this.tailing;
     this.logger.log('Stopped following the event stream');
   }
@@ -61,13 +86,18 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     return this.live.asObservable();
   }
 
+  /** The stream sequence of each live message that was not a valid book event (skipped). */
+  get skippedEvents(): Observable<number> {
+    return this.invalid.asObservable();
+  }
+
   /**
    * Every event after sequence `after` (if given), then the live ones, each exactly once
    * and in stream order.
    */
   events(after?: number): Observable<SequencedEvent> {
     return new Observable<SequencedEvent>((subscriber) => {
-      let last = after === undefined ? this.latest : Math.min(after, this.latest);
+      let last = this.latest;
       let caughtUp = false;
       const queued: SequencedEvent[] = [];
       const emit = (item: SequencedEvent) => {
@@ -80,7 +110,12 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
         next: (item) => (caughtUp ? emit(item) : queued.push(item)),
         complete: () => subscriber.complete(),
       });
-      this.replay(last, this.latest, emit)
+      this.started
+        .then(() => this.resumePoint(after))
+        .then((from) => {
+          last = from;
+          return this.replay(from, this.latest, emit);
+        })
         .then(() => {
           caughtUp = true;
           queued.forEach(emit);
@@ -95,10 +130,26 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     return (this.jsClient ??= jetstream(this.nats.connection));
   }
 
+  private get jsm(): Promise<JetStreamManager> {
+    return (this.jsManager ??= jetstreamManager(this.nats.connection, { checkAPI: false }));
+  }
+
+  private async streamState(): Promise<{ first_seq: number; last_seq: number }> {
+    return (await (await this.jsm).streams.info(BOOK_EVENTS_STREAM)).state;
+  }
+
+  /**
+   * Starts right after the stream's last message, and knows its sequence: a client that
+   * resumes from an event published before this gateway started is replayed from the stream,
+   * not left waiting for events that will never come live.
+   */
   private async subscribe(): Promise<ConsumerMessages> {
-    const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.New });
+    const { last_seq } = await this.streamState();
+    const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last_seq + 1 });
     this.messages = await consumer.consume();
-    this.logger.log(`Following stream ${BOOK_EVENTS_STREAM}`);
+    this.latest = Math.max(this.latest, last_seq);
+    this.markStarted();
+    this.logger.log(`Following stream ${BOOK_EVENTS_STREAM} after sequence ${last_seq}`);
     return this.messages;
   }
 
@@ -106,8 +157,12 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     this.isFollowing = true;
     try {
       for await (const message of messages) {
-        const item = { seq: message.info.streamSequence, event: message.json<BookEvent>() };
-        this.latest = item.seq;
+        const item = this.read(message, 'live');
+        this.latest = message.info.streamSequence;
+        if (!item) {
+          this.invalid.next(message.info.streamSequence);
+          continue;
+        }
         this.recent.push(item);
         if (this.recent.length > this.config.EVENTS_BUFFER_SIZE) this.recent.shift();
         this.live.next(item);
@@ -115,6 +170,26 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.isFollowing = false;
     }
+  }
+
+  /** The message as a valid event, or undefined (counted and logged) for the caller to skip. */
+  private read(message: JsMsg, during: 'live' | 'replay'): SequencedEvent | undefined {
+    const seq = message.info.streamSequence;
+    const reading = readBookEvent(message.string());
+    if (reading.ok) return { seq, event: reading.event };
+    skipped.inc({ during });
+    this.logger.warn(`Skipped stream sequence ${seq} on ${message.subject} (${during}): not a book event (${reading.reason})`);
+    return undefined;
+  }
+
+  /**
+   * Where a client resumes: after its Last-Event-ID, even one from a gateway that is ahead of
+   * this one (those events are on their way here). An id the stream has never reached (a
+   * recreated stream) resumes from now, rather than waiting for the stream to get there.
+   */
+  private async resumePoint(after: number | undefined): Promise<number> {
+    if (after === undefined || after <= this.latest) return after ?? this.latest;
+    return after <= (await this.streamState()).last_seq ? after : this.latest;
   }
 
   /** Emits the events with sequence in (from, to], from memory when it still has them. */
@@ -126,12 +201,16 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async replayFromStream(start: number, end: number, emit: (item: SequencedEvent) => void): Promise<void> {
+    // A consumer started past the stream's last message would wait forever for the next one.
+    if ((await this.streamState()).last_seq < start) return;
     const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start });
     const messages = await consumer.consume();
     try {
       for await (const message of messages) {
         const seq = message.info.streamSequence;
-        emit({ seq, event: message.json<BookEvent>() });
+        if (seq > end) break;
+        const item = this.read(message, 'replay');
+        if (item) emit(item);
         if (seq >= end || message.info.pending === 0) break;
       }
     } finally {

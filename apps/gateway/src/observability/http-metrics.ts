@@ -17,11 +17,13 @@ const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP reques
  * number of series stays bounded whatever ids clients send.
  */
 export function registerHttpMetrics(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async () => {
+  fastify.addHook('onRequest', async (_request, reply) => {
     inFlight.inc();
+    // 'close' comes once for every response, finished or aborted, hijacked ones (event
+    // streams) included, which never reach onResponse.
+    reply.raw.once('close', () => inFlight.dec());
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    inFlight.dec();
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });

@@ -14,12 +14,19 @@ export interface ComposeResult {
   stderr: string;
 }
 
+/** Stand-ins for the passwords the file requires (it has no defaults for them, on purpose). */
+export const TEST_SECRETS = { NATS_BOOKS_SERVICE_PASSWORD: 'test-books-service-password', NATS_GATEWAY_PASSWORD: 'test-gateway-password' };
+
 /**
- * Runs `docker-compose -f <file> <args>` in a clean environment: only PATH and HOME and the
- * given variables, and no env file (/dev/null) instead of a developer's .env, so the results are
- * the file's own defaults unless a test sets a variable. `config` needs no Docker engine.
+ * Runs `docker-compose -f <file> <args>` in a clean environment: only PATH and HOME, the
+ * TEST_SECRETS (unless `secrets: false`) and the given variables, and no env file (/dev/null)
+ * instead of a developer's .env, so the results are the file's own defaults unless a test sets
+ * a variable. `config` needs no Docker engine.
  */
-export function compose(args: string[], options: { env?: Record<string, string>; file?: string; envFile?: string } = {}): ComposeResult {
+export function compose(
+  args: string[],
+  options: { env?: Record<string, string>; file?: string; envFile?: string; secrets?: boolean } = {},
+): ComposeResult {
   if (!existsSync(COMPOSE_BIN)) throw new Error(`${COMPOSE_BIN} is missing: run scripts/setup-compose.sh (it builds Docker Compose)`);
   const result = spawnSync(
     COMPOSE_BIN,
@@ -27,7 +34,7 @@ export function compose(args: string[], options: { env?: Record<string, string>;
     {
       cwd: REPO,
       encoding: 'utf8',
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? tmpdir(), ...options.env },
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? tmpdir(), ...(options.secrets !== false && TEST_SECRETS), ...options.env },
       timeout: 30_000,
     },
   );

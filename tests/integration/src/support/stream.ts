@@ -1,4 +1,4 @@
-import { connect } from '@nats-io/transport-node';
+import { type ConnectionOptions, connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { BOOK_EVENTS_STREAM, type BookEvent } from '@books/contracts';
 
@@ -8,9 +8,9 @@ export interface StoredEvent {
   event: BookEvent;
 }
 
-/** Reads every event the stream holds right now, in order, straight from JetStream. */
-export async function readAllEvents(natsUrl: string): Promise<StoredEvent[]> {
-  const nc = await connect({ servers: natsUrl });
+/** Reads every event the stream holds right now, in order, straight from JetStream (`topology.natsOptions()`). */
+export async function readAllEvents(nats: ConnectionOptions): Promise<StoredEvent[]> {
+  const nc = await connect(nats);
   try {
     const { state } = await (await jetstreamManager(nc)).streams.info(BOOK_EVENTS_STREAM);
     if (state.messages === 0) return [];

@@ -13,7 +13,8 @@ import { WORKSPACE_ROOT } from '../workspace';
  *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB, as the
  *                 replicas' connection string (the database defaults to `books`)
  *   REPLICAS      books-service replicas (default 3)
- *   GATEWAY_PORT  port of the gateway behind Nginx (default 3000, where `nx serve web` proxies /api)
+ *   GATEWAY_PORT  port of the first of the two gateways behind Nginx (default 3000, where
+ *                 `nx serve web` proxies /api; the second takes any free port)
  *   RESTART       restart servers that die, with backoff (default true)
  *
  * They are checked (../settings.ts) before anything is built or started.
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     natsUrl: settings.NATS_URL,
     mongoUrl: settings.MONGODB_URL,
     gatewayPort: settings.GATEWAY_PORT,
+    gateways: 2,
     webPort: settings.WEB_PORT,
     webHost: settings.WEB_HOST,
     dataDir: join(WORKSPACE_ROOT, '.local', 'data'),
@@ -43,7 +45,8 @@ async function main(): Promise<void> {
   const web = topology.web.url.replace('127.0.0.1', 'localhost');
   console.log(`\nThe catalogue is up: ${web}  (API ${web}/api/books, docs ${web}/api/docs)`);
   console.log(`NATS ${topology.natsUrl}, database ${topology.mongoUrl}, ${topology.services.length} books-service replicas,`);
-  console.log(`gateway ${topology.gateway.url}. Follow the events with: NATS_URL=${topology.natsUrl} npm run events`);
+  console.log(`gateways ${topology.gateways.map((gateway) => gateway.url).join(' and ')}. Follow the events with (a reader's password, new each run):`);
+  console.log(`  ${Object.entries(topology.natsEnv('reader')).map(([name, value]) => `${name}=${value}`).join(' ')} npm run events`);
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 
   let stopping = false;

@@ -42,14 +42,23 @@ describe('BookEvents', () => {
     ]);
   });
 
-  it('drops messages that are not book events', () => {
+  it('skips, counts and logs messages that are not book events, and keeps going', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const received = jest.fn();
     events.changes$.subscribe(received);
 
-    sources.latest.emit('book.updated', 'not json');
-    sources.latest.emit('book.updated', { type: 'book.updated', bookId: 'nope' });
+    sources.latest.emit('book.updated', 'not json', '41');
+    sources.latest.emit('book.updated', 'null', '42');
+    sources.latest.emit('book.updated', { type: 'book.updated', bookId: 'nope' }, '43');
+    const book = aBook({ version: 2 });
+    sources.latest.emit('book.updated', aBookEvent('book.updated', book), '44');
 
-    expect(received).not.toHaveBeenCalled();
+    expect(received).toHaveBeenCalledTimes(1);
+    expect(received).toHaveBeenCalledWith(expect.objectContaining({ bookId: book.id, version: 2 }));
+    expect(events.skipped()).toBe(3);
+    expect(warn).toHaveBeenCalledTimes(3);
+    expect(warn.mock.calls.map(([message]) => String(message).match(/^Skipped event (\d+)/)?.[1])).toEqual(['41', '42', '43']);
+    warn.mockRestore();
   });
 
   it('filters the changes to one book', () => {

@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
-import { BOOK_EVENT_TYPES, BookEventSchema, type BookEvent } from '@books/contracts';
+import { BOOK_EVENT_TYPES, type BookEvent, readBookEvent } from '@books/contracts';
 import { Subject, filter, type Observable } from 'rxjs';
 
 export const BOOK_EVENTS_URL = '/api/books/events';
@@ -27,6 +27,7 @@ export const RECONNECT_DELAY = { initialMs: 1000, maxMs: 30_000 } as const;
 export class BookEvents {
   private readonly openSource = inject(EVENT_SOURCE_FACTORY);
   private readonly statusState = signal<LiveStatus>('connecting');
+  private readonly skippedState = signal(0);
   private readonly changes = new Subject<BookEvent>();
   private readonly reconnections = new Subject<void>();
   private source?: EventSource;
@@ -35,6 +36,8 @@ export class BookEvents {
   private wasLive = false;
 
   readonly status = this.statusState.asReadonly();
+  /** Messages that were not valid book events (checked against the contract), skipped. */
+  readonly skipped = this.skippedState.asReadonly();
   readonly changes$: Observable<BookEvent> = this.changes.asObservable();
   /** The stream is back after a gap in which changes may have been missed. */
   readonly reconnected$: Observable<void> = this.reconnections.asObservable();
@@ -76,18 +79,20 @@ export class BookEvents {
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, RECONNECT_DELAY.maxMs);
   }
 
+  /** Validates each message at the boundary: one we cannot read is skipped, counted and logged, never half-applied. */
   private receive(message: MessageEvent<string>): void {
-    const event = parseBookEvent(message.data);
-    if (event) this.changes.next(event);
+    const reading = readBookEvent(message.data);
+    if (reading.ok) {
+      this.changes.next(reading.event);
+      return;
+    }
+    this.skippedState.update((count) => count + 1);
+    console.warn(`Skipped event ${message.lastEventId || '(no id)'} of ${BOOK_EVENTS_URL}: not a book event (${reading.reason})`);
   }
 }
 
-/** Validates a message at the boundary; one we cannot read is dropped rather than half-applied. */
+/** A message's data as a book event, or undefined when it is not a valid one. */
 export function parseBookEvent(data: string): BookEvent | undefined {
-  try {
-    const result = BookEventSchema.safeParse(JSON.parse(data));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
-  }
+  const reading = readBookEvent(data);
+  return reading.ok ? reading.event : undefined;
 }

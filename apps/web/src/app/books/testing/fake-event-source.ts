@@ -31,8 +31,8 @@ export class FakeEventSource {
   }
 
   /** A server message: `event: <type>` with `data:` as given (objects are sent as JSON). */
-  emit(type: string, data: unknown): void {
-    this.dispatch(new MessageEvent(type, { data: typeof data === 'string' ? data : JSON.stringify(data) }));
+  emit(type: string, data: unknown, lastEventId = ''): void {
+    this.dispatch(new MessageEvent(type, { data: typeof data === 'string' ? data : JSON.stringify(data), lastEventId }));
   }
 
   private dispatch(event: Event): void {
