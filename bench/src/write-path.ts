@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient } from 'mongodb';
+import { type Document, MongoClient } from 'mongodb';
 import type { BookEvent, BookInput } from '@books/contracts';
 import { ARTIFACTS_DIR, Topology, WORKSPACE_ROOT } from '@books/stack';
 import { CatalogueApi, mapConcurrently } from './load/catalogue';
@@ -107,22 +107,31 @@ async function closedLoop(writers: number, seconds: number, write: (writer: numb
   return { writes, perSecond: round(writes / elapsed, 1), errors };
 }
 
-/** The baseline: the same writes, one command each, straight to the database. No events, no checks. */
+/**
+ * The baseline: the same writes straight to the same collection (`books`, with its indexes),
+ * one command each, from the harness. No events, no checks: what the database itself can do.
+ * The documents it adds are removed afterwards.
+ */
 async function directDb(mongoUrl: string, writers: number, seconds: number) {
   const client = new MongoClient(mongoUrl, { maxPoolSize: writers });
   try {
-    const books = client.db().collection<{ _id: string } & Record<string, unknown>>('direct_db_baseline');
-    const now = new Date();
+    const books = client.db().collection<Document & { _id: string }>("books");
+    const docOf = (id: string, body: BookInput, now: Date) => ({ _id: id, ...body, version: 1, createdAt: now, updatedAt: now, titleKey: body.title.toLowerCase(), authorKey: body.author.toLowerCase() });
     const ids = Array.from({ length: writers }, (_, w) => `direct-${w}`);
-    await books.insertMany(ids.map((_id, w) => ({ _id, ...bodyOf('direct', w), version: 1, createdAt: now, updatedAt: now })));
-    const update = await closedLoop(writers, seconds, (w: number, n: number) =>
-      books.updateOne({ _id: ids[w] }, { $set: { ...bodyOf('direct', n), updatedAt: new Date() }, $inc: { version: 1 } }).then(() => undefined),
-    );
-    let created = 0;
-    const create = await closedLoop(writers, seconds, () =>
-      books.insertOne({ _id: `direct-new-${created++}`, ...bodyOf('direct-new', created), version: 1, createdAt: new Date(), updatedAt: new Date() }).then(() => undefined),
-    );
-    await books.drop();
+    await books.insertMany(ids.map((id, w) => docOf(id, bodyOf('direct', w), new Date())));
+    const update = await closedLoop(writers, seconds, (w: number, n: number) => {
+      const body = bodyOf('direct', n);
+      return books
+        .updateOne({ _id: ids[w] }, { $set: { ...body, titleKey: body.title.toLowerCase(), authorKey: body.author.toLowerCase(), updatedAt: new Date() }, $inc: { version: 1 } })
+        .then(() => undefined);
+    });
+    const created: string[] = [];
+    const create = await closedLoop(writers, seconds, () => {
+      const id = `direct-new-${created.length}`;
+      created.push(id);
+      return books.insertOne(docOf(id, bodyOf('direct-new', created.length), new Date())).then(() => undefined);
+    });
+    await mapConcurrently([...ids, ...created], 4, (id) => books.deleteOne({ _id: id }));
     return { update, create };
   } finally {
     await client.close();
@@ -142,11 +151,15 @@ async function stackUpdate(stack: Topology, writers: number, seconds: number): P
       const book = books[connection];
       let version = book.version;
       let n = 0;
+      // When a response may have been lost (autocannon recycles connections), re-read the version.
       let stale = false;
+      let awaiting: 'put' | 'get' | undefined;
       const request: HttpRequest = {
         method: 'PUT',
-        setupRequest: (req) =>
-          stale
+        setupRequest: (req) => {
+          if (awaiting) stale = true;
+          awaiting = stale ? 'get' : 'put';
+          return stale
             ? { ...req, method: 'GET', path: `/api/books/${book.id}`, headers: {}, body: undefined }
             : {
                 ...req,
@@ -154,11 +167,17 @@ async function stackUpdate(stack: Topology, writers: number, seconds: number): P
                 path: `/api/books/${book.id}`,
                 headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
                 body: JSON.stringify(bodyOf(`owned ${connection}`, ++n)),
-              },
+              };
+        },
         onResponse: (status, _body, _context, headers) => {
           const seen = versionFromEtag(headerOf(headers, 'etag'));
-          stale = seen === undefined;
-          if (status === 200 && seen !== undefined) version = seen;
+          if (status === 200 && seen !== undefined) {
+            version = seen;
+            stale = false;
+          } else if (awaiting === 'put') {
+            stale = true;
+          }
+          awaiting = undefined;
         },
       };
       return [request];

@@ -132,7 +132,7 @@ it('finishes a change whose writer died right after committing it', async () => 
   // What a writer leaves behind when it dies between commit and apply: its outbox entry in
   // NATS, listing the change, and the change record; the book itself still at version 1.
   const mongo = new MongoClient(topology.mongoUrl);
-  const nc = await connect({ servers: topology.natsUrl });
+  const nc = await connect(topology.natsOptions('books-service'));
   try {
     const changes = mongo.db().collection('book_changes');
     const created = await changes.findOne({ _id: `${book.id}:1` as never });

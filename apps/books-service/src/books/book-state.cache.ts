@@ -34,6 +34,8 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BookStateCache.name);
   private readonly states = new Map<string, PublishedState>();
   private readonly waiters = new Map<string, Set<{ version: number; resolve: () => void }>>();
+  /** Event ids this replica published and already remembered: skipped when the stream echoes them. */
+  private readonly ownEvents = new Set<string>();
   private messages?: ConsumerMessages;
   private following?: Promise<void>;
 
@@ -55,6 +57,8 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
     const messages = this.messages;
     this.following = (async () => {
       for await (const message of messages) {
+        const msgId = message.headers?.get('Nats-Msg-Id');
+        if (msgId && this.ownEvents.delete(msgId)) continue;
         const reading = readBookEvent(message.string());
         if (!reading.ok) {
           invalidEvents.inc();
@@ -73,6 +77,13 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.messages?.close();
     await this.following;
+  }
+
+  /** Records the state of a change this replica has just published. */
+  published(bookId: string, eventId: string, state: PublishedState): void {
+    this.ownEvents.add(eventId);
+    if (this.ownEvents.size > this.config.STATE_CACHE_MAX_ENTRIES) this.ownEvents.delete(this.ownEvents.values().next().value as string);
+    this.remember(bookId, state);
   }
 
   get(bookId: string): PublishedState | undefined {

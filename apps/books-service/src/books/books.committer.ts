@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MongoError, MongoServerSelectionError } from 'mongodb';
 import { BooksServiceConfig } from '../config/books-service.config';
 import { OutcomeUnknownError, ServiceUnavailableError } from '../errors/domain.errors';
-import { commitBatchSize } from '../events/book-events.metrics';
+import { commitBatchSize, commitStepDuration } from '../events/book-events.metrics';
 import { BookEventsPublisher } from '../events/book-events.publisher';
 import { OutboxIntents } from '../events/outbox.intents';
 import type { BookChangeDocument } from './book.document';
@@ -26,6 +26,9 @@ export type WriteResult =
   | { outcome: 'unchanged'; before: PublishedState }
   /** Another replica committed the version this write was built on: rebuild on its state and try again. */
   | { outcome: 'taken' };
+
+/** Rounds that may run at once (each on different books). */
+const ROUNDS_IN_FLIGHT = 2;
 
 interface Submission {
   request: WriteRequest;
@@ -57,7 +60,9 @@ interface Chain {
 export class BooksCommitter {
   private readonly logger = new Logger(BooksCommitter.name);
   private queue: Submission[] = [];
-  private draining = false;
+  private scheduled = false;
+  private roundsInFlight = 0;
+  private readonly booksInFlight = new Set<string>();
   /** Ids of the changes of the round in progress: their outbox entries are not abandoned. */
   private readonly inRound = new Set<string>();
 
@@ -71,11 +76,13 @@ export class BooksCommitter {
   submit(request: WriteRequest): Promise<WriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      // Started on the next turn of the event loop: requests read from the socket together
-      // join the first round instead of waiting for the second.
-      if (!this.draining) {
-        this.draining = true;
-        setImmediate(() => void this.drain());
+      // On the next turn of the event loop: requests read from the socket together share a round.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.startRounds();
+        });
       }
     });
   }
@@ -86,17 +93,29 @@ export class BooksCommitter {
   }
 
   /**
-   * Runs rounds while writes wait. The loop's last check and the flag's reset happen in one
-   * synchronous step, so a write submitted as a round ends is never left in the queue.
+   * Starts rounds for the waiting writes, up to ROUNDS_IN_FLIGHT at once, so a write does not
+   * wait for the round before it to finish. A book is in at most one round at a time: its
+   * writes wait for the next round, which builds on the state the previous one published.
    */
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const round = this.queue.splice(0, this.config.COMMIT_BATCH_MAX);
-        await this.run(this.chain(round));
+  private startRounds(): void {
+    while (this.queue.length > 0 && this.roundsInFlight < ROUNDS_IN_FLIGHT) {
+      const round: Submission[] = [];
+      const waiting: Submission[] = [];
+      for (const submission of this.queue) {
+        const free = !this.booksInFlight.has(submission.request.bookId);
+        if (free && round.length < this.config.COMMIT_BATCH_MAX) round.push(submission);
+        else waiting.push(submission);
       }
-    } finally {
-      this.draining = false;
+      this.queue = waiting;
+      if (round.length === 0) return;
+      const books = new Set(round.map((submission) => submission.request.bookId));
+      for (const book of books) this.booksInFlight.add(book);
+      this.roundsInFlight++;
+      void this.run(this.chain(round)).finally(() => {
+        for (const book of books) this.booksInFlight.delete(book);
+        this.roundsInFlight--;
+        this.startRounds();
+      });
     }
   }
 
@@ -136,7 +155,9 @@ export class BooksCommitter {
     for (const change of changes) this.inRound.add(change._id);
     try {
       try {
+        const timer = commitStepDuration.startTimer({ step: 'outbox' });
         await this.outbox.add(changes.map((change) => ({ id: change._id, eventId: change.eventId })));
+        timer();
       } catch (error) {
         // Nothing is committed: the caller may simply try again.
         this.logger.warn(`Could not list ${changes.length} change(s) in the outbox: ${(error as Error).message}`);
@@ -147,7 +168,9 @@ export class BooksCommitter {
 
       let committed: Set<string>;
       try {
+        const timer = commitStepDuration.startTimer({ step: 'commit' });
         committed = await this.commit(chains);
+        timer();
       } catch (error) {
         if (error instanceof NotCommittedError) {
           void this.outbox.remove(changes.map((change) => change._id)).catch(() => undefined);
@@ -166,15 +189,25 @@ export class BooksCommitter {
       const done = links.filter((link) => committed.has(link.change._id));
       const newestPerBook = new Map(done.map((link) => [link.change.bookId, link.change]));
       try {
+        const applying = commitStepDuration.startTimer({ step: 'apply' });
         await this.repository.apply([...newestPerBook.values()]);
+        applying();
+      } catch (error) {
+        this.logger.warn(`${done.length} committed change(s) left for the relay: ${(error as Error).message}`);
+        for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
+        return;
+      }
+      // Applied: a read sees it now, so the writers are answered while the events go out (the
+      // books stay in this round until then, so the next change of a book waits for them).
+      for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
+      try {
+        const publishing = commitStepDuration.startTimer({ step: 'publish' });
         await this.publisher.publish(done.map((link) => link.change));
-        void this.outbox.remove(done.map((link) => link.change._id)).catch((error: unknown) => {
-          this.logger.warn(`Could not take ${done.length} published change(s) off the outbox: ${(error as Error).message}`);
-        });
+        publishing();
+        void this.outbox.remove(done.map((link) => link.change._id));
       } catch (error) {
         this.logger.warn(`${done.length} committed change(s) left for the relay: ${(error as Error).message}`);
       }
-      for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
     } finally {
       for (const change of changes) this.inRound.delete(change._id);
     }

@@ -144,12 +144,19 @@ export class BooksRepository implements OnModuleInit {
    */
   async apply(changes: BookChangeDocument[]): Promise<void> {
     if (changes.length === 0) return;
-    const operations = changes.map((change): AnyBulkWriteOperation<BookDocument> =>
-      change.book
-        ? { replaceOne: { filter: { _id: change.bookId }, replacement: change.book, upsert: true } }
-        : { deleteOne: { filter: { _id: change.bookId } } },
-    );
-    await this.books.bulkWrite(operations, { ordered: true });
+    const operations = changes.map((change): AnyBulkWriteOperation<BookDocument> => {
+      if (change.type === 'created') return { insertOne: { document: change.book as BookDocument } };
+      if (change.book) return { replaceOne: { filter: { _id: change.bookId }, replacement: change.book } };
+      return { deleteOne: { filter: { _id: change.bookId } } };
+    });
+    try {
+      // One operation per book, so their order does not matter.
+      await this.books.bulkWrite(operations, { ordered: false });
+    } catch (error) {
+      // A create applied before (a retry, or the relay after its writer): already there.
+      const errors = error instanceof MongoBulkWriteError ? (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors].filter(Boolean)) : [];
+      if (errors.length === 0 || errors.some((writeError) => writeError.code !== DUPLICATE_KEY)) throw error;
+    }
   }
 
   /** Whether `books` already reflects the change (or a later one). */

@@ -17,3 +17,10 @@ export const commitBatchSize = new Histogram({
   help: 'Changes committed together in one database round (group commit)',
   buckets: [1, 2, 4, 8, 16, 32, 64],
 });
+
+export const commitStepDuration = new Histogram({
+  name: 'book_commit_step_seconds',
+  help: 'Time of each step of a commit round: outbox (list the changes in NATS), commit (insert the change records), apply (write the books), publish (events acknowledged by JetStream)',
+  labelNames: ['step'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+});

@@ -44,7 +44,7 @@ export class BookEventsPublisher {
     await this.js.publish(bookEventSubject(event.type), JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h });
     eventsPublished.inc({ type: event.type });
     eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
-    this.states.remember(change.bookId, { version: change.version, book: change.book });
+    this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book });
   }
 }
 

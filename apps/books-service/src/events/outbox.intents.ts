@@ -23,6 +23,9 @@ export interface IntentEntry {
   intents: Intent[];
 }
 
+/** How long a removal may wait for the next add's write to carry it. */
+const LAZY_REMOVAL_MS = 20;
+
 const unpublished = new Gauge({
   name: 'book_events_unpublished',
   help: "This replica's committed changes whose event is not published yet (changes in its outbox)",
@@ -45,6 +48,12 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   /** This replica's own intents, by change id; its key always holds exactly these. */
   private readonly own = new Map<string, Intent>();
   private writes: Promise<unknown> = Promise.resolve();
+  /** The write waiting to go out once the one in flight is done; later callers share it. */
+  private next?: Promise<void>;
+  /** Changes to the list so far, and how many of them NATS has stored. */
+  private version = 0;
+  private stored = 0;
+  private removalTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly nats: NatsConnectionManager,
@@ -58,6 +67,8 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.removalTimer);
+    if (this.stored !== this.version) await this.write().catch(() => undefined);
     await this.writes.catch(() => undefined);
   }
 
@@ -80,11 +91,20 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     return this.write();
   }
 
-  /** Removes finished (or never committed) changes from this replica's outbox. */
+  /**
+   * Removes finished (or never committed) changes from this replica's outbox. Nobody waits for
+   * that, so it is written lazily: under load the next add's write carries it, one write a round.
+   */
   remove(ids: Iterable<string>): Promise<void> {
     let changed = false;
     for (const id of ids) changed = this.own.delete(id) || changed;
-    return changed ? this.write() : Promise.resolve();
+    unpublished.set(this.own.size);
+    if (!changed) return Promise.resolve();
+    this.removalTimer ??= setTimeout(() => {
+      this.removalTimer = undefined;
+      if (this.stored !== this.version) void this.write().catch(() => undefined);
+    }, LAZY_REMOVAL_MS);
+    return Promise.resolve();
   }
 
   /** Re-writes this replica's key: tells the others it is alive while it still has intents. */
@@ -125,20 +145,31 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     return this.bucket;
   }
 
-  /** Writes go out one at a time, each with the whole current list, so the last one wins. */
+  /**
+   * Stores the current list. Writes go out one at a time, each with the whole list, so the last
+   * one wins; callers that come while one is in flight share the next one.
+   */
   private write(): Promise<void> {
-    const next = this.writes.then(
-      () => this.put(),
-      () => this.put(),
-    );
-    this.writes = next;
+    this.version++;
     unpublished.set(this.own.size);
-    return next;
+    if (!this.next) {
+      const wanted = this.version;
+      this.next = this.writes
+        .catch(() => undefined)
+        .then(() => {
+          this.next = undefined;
+          return this.put(wanted);
+        });
+      this.writes = this.next;
+    }
+    return this.next;
   }
 
-  private async put(): Promise<void> {
-    const intents = [...this.own.values()];
-    await this.kv.put(this.ownKey, JSON.stringify(intents));
+  private async put(version: number): Promise<void> {
+    // Everything added up to now is in this write, including adds made after it was queued.
+    const covers = Math.max(version, this.version);
+    await this.kv.put(this.ownKey, JSON.stringify([...this.own.values()]));
+    this.stored = Math.max(this.stored, covers);
   }
 }
 

@@ -48,24 +48,35 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.sweeping;
   }
 
+  /** Each part on its own: a timeout in one (NATS or the database busy) does not skip the others. */
   private async relay(): Promise<void> {
-    const abandoned = this.outbox.ownIntents().filter((intent) => !this.committer.isInRound(intent.id));
-    if (abandoned.length > 0) {
+    await this.attempt('finishing its own abandoned changes', async () => {
+      const abandoned = this.outbox.ownIntents().filter((intent) => !this.committer.isInRound(intent.id));
+      if (abandoned.length === 0) return;
       const done = await this.finish(abandoned, true);
       await this.outbox.remove(done);
       this.logger.log(`Finished ${done.length} of ${abandoned.length} change(s) its own commit rounds left`);
-    }
-    await this.outbox.heartbeat();
-
-    const now = Date.now();
-    for (const entry of await this.outbox.others()) {
-      const silentFor = now - entry.written.getTime();
-      if (silentFor < this.config.OUTBOX_GRACE_MS) continue;
-      const done = await this.finish(entry.intents, silentFor >= this.config.OUTBOX_APPLY_GRACE_MS);
-      if (done.length === entry.intents.length) {
-        await this.outbox.release(entry).catch(() => undefined); // it wrote again meanwhile: it is alive
-        this.logger.log(`Finished the ${done.length} change(s) replica ${entry.key} left unpublished`);
+    });
+    await this.attempt('writing its outbox key', () => this.outbox.heartbeat());
+    await this.attempt("finishing dead replicas' changes", async () => {
+      const now = Date.now();
+      for (const entry of await this.outbox.others()) {
+        const silentFor = now - entry.written.getTime();
+        if (silentFor < this.config.OUTBOX_GRACE_MS) continue;
+        const done = await this.finish(entry.intents, silentFor >= this.config.OUTBOX_APPLY_GRACE_MS);
+        if (done.length === entry.intents.length) {
+          await this.outbox.release(entry).catch(() => undefined); // it wrote again meanwhile: it is alive
+          this.logger.log(`Finished the ${done.length} change(s) replica ${entry.key} left unpublished`);
+        }
       }
+    });
+  }
+
+  private async attempt(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.warn(`Relay: ${what} failed, next pass in ${this.config.OUTBOX_INTERVAL_MS} ms: ${(error as Error).message}`);
     }
   }
 
@@ -75,20 +86,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    */
   private async finish(intents: Intent[], mayApply: boolean): Promise<string[]> {
     const done: string[] = [];
+    const stuck = new Set<string>();
     for (const intent of [...intents].sort(byBookThenVersion)) {
-      const change = await this.repository.findChange(intent.id);
-      if (!change || change.eventId !== intent.eventId) {
-        done.push(intent.id); // never committed, or another writer's: not ours to publish
-        continue;
+      const bookId = intent.id.slice(0, intent.id.lastIndexOf(':'));
+      if (stuck.has(bookId)) continue; // a book's later versions wait for its earlier ones
+      try {
+        if (await this.finishOne(intent, mayApply)) done.push(intent.id);
+        else stuck.add(bookId);
+      } catch (error) {
+        stuck.add(bookId);
+        this.logger.warn(`Relay: could not finish ${intent.id} yet: ${(error as Error).message}`);
       }
-      if (!(await this.repository.isApplied(change))) {
-        if (!mayApply) continue;
-        await this.repository.apply([change]);
-      }
-      await this.publisher.publish([change]);
-      done.push(intent.id);
     }
     return done;
+  }
+
+  /** True once the change needs nothing more (published, or not this writer's to publish). */
+  private async finishOne(intent: Intent, mayApply: boolean): Promise<boolean> {
+    const change = await this.repository.findChange(intent.id);
+    if (!change || change.eventId !== intent.eventId) return true; // never committed, or another writer's
+    if (!(await this.repository.isApplied(change))) {
+      if (!mayApply) return false;
+      await this.repository.apply([change]);
+    }
+    await this.publisher.publish([change]);
+    return true;
   }
 }
 

@@ -106,7 +106,7 @@ export class FakePublisher {
     }
     for (const change of changes) {
       if (!this.stream.some((stored) => stored.eventId === change.eventId)) this.stream.push(change);
-      this.states.remember(change.bookId, { version: change.version, book: change.book });
+      this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book });
     }
   }
 }
