@@ -57,6 +57,33 @@ describe('OutboxRelay', () => {
     expect(world.outbox.entries).toEqual([]);
   });
 
+  it('publishes a large backlog left by a long JetStream outage, each change once, each book in version order', async () => {
+    const world = fakeWorld();
+    world.publisher.down = true;
+    // 300 books created while events cannot go out: all committed and readable, none published.
+    const books = await Promise.all(Array.from({ length: 300 }, (_, i) => world.service.create({ book: { ...input, title: `Backlog ${i}` } })));
+    expect(world.publisher.stream).toHaveLength(0);
+    expect(world.outbox.own.size).toBe(300);
+    world.publisher.down = false;
+    await world.relay.sweep();
+    expect(world.outbox.own.size).toBe(0);
+    expect(new Set(world.publisher.stream.map((change) => change.eventId)).size).toBe(300);
+    // Writes go on from the published state, and their events follow in order.
+    await Promise.all(books.map((book) => world.service.update(book.id, { read: true }, 1)));
+    for (const book of books) {
+      expect(world.publisher.stream.filter((change) => change.bookId === book.id).map((change) => change.version)).toEqual([1, 2]);
+    }
+  });
+
+  it('republishes a change whose writer died after publishing but before clearing its outbox: the stream keeps one copy', async () => {
+    const world = fakeWorld();
+    const book = await leftByDeadReplica(world, { applied: true, silentForMs: testConfig.OUTBOX_GRACE_MS + 1 });
+    await world.publisher.publish([world.repository.changes.get(`${book.id}:2`)!]);
+    await world.relay.sweep();
+    expect(world.publisher.stream.filter((change) => change.bookId === book.id).map((change) => change.version)).toEqual([1, 2]);
+    expect(world.outbox.entries).toEqual([]);
+  });
+
   it("orders a book's changes by version, numerically", () => {
     const ids = ['b:10', 'a:2', 'b:9', 'a:1'].map((id) => ({ id, eventId: id }));
     expect(ids.sort(byBookThenVersion).map((intent) => intent.id)).toEqual(['a:1', 'a:2', 'b:9', 'b:10']);

@@ -98,9 +98,11 @@ export class FakePublisher {
   /** Event ids in the order the stream stored them, each once. */
   stream: BookChangeDocument[] = [];
   failNext = false;
+  /** JetStream away: every publish fails until this is set back. */
+  down = false;
   constructor(private readonly states: BookStateCache) {}
   async publish(changes: BookChangeDocument[]) {
-    if (this.failNext) {
+    if (this.failNext || this.down) {
       this.failNext = false;
       throw new Error('JetStream did not answer');
     }
