@@ -44,9 +44,9 @@ const READS: readonly ScenarioName[] = ['list', 'search', 'get', 'direct-nats'];
 let active: Target | undefined;
 
 /**
- * Which scenarios share a topology. On FerretDB every write costs more as `book_changes`
- * grows (see README), so by default each write scenario starts on a fresh topology and
- * database, and no scenario's numbers depend on the writes of the ones before it.
+ * Which scenarios share a topology. By default each write scenario starts on a fresh topology
+ * and database, so no scenario's numbers depend on the writes of the ones before it (the
+ * `history` scenario of write-path.ts measures what a long history costs).
  */
 function phasesOf(options: BenchOptions): ScenarioName[][] {
   if (options.baseUrl || options.sharedTopology) return [options.scenarios];
@@ -166,7 +166,7 @@ async function main(): Promise<number> {
 
   const runs: RunResult[] = [];
   const notes: string[] = [
-    'Catalogue: reads run on the sample catalogue as seeded; `create` deletes every book it made right after it (untimed), and the books the write scenarios own (one per connection) are deleted at the end, so the catalogue does not grow (FerretDB reads the whole matching set for each sorted page). Change records, idempotency keys and events of those writes stay, as they would in production.',
+    'Catalogue: reads run on the sample catalogue as seeded; `create` deletes every book it made right after it (untimed), and the books the write scenarios own (one per connection) are deleted at the end, so the catalogue does not grow (FerretDB reads the whole matching set for each sorted page). Change records and events of those writes stay, as they would in production.',
     'Latencies are per response, exact (not autocannon’s whole-millisecond histogram), and include non-2xx responses; throughput = responses / measured seconds.',
   ];
   let lighthouse: BenchResults['web']['lighthouse'];
