@@ -327,7 +327,7 @@ async function events(options: Options) {
           if (sent === undefined) return;
           latency.record(message.receivedAt - sent);
           seen.set(key, (seen.get(key) ?? 0) + 1);
-        }),
+        }, `127.0.0.${2 + (c % 250)}`), // each browser from its own address, as Nginx sees them
       );
     }
     let issued = 0;

@@ -25,10 +25,13 @@ export class SseClient {
     private readonly onMessage: (message: SseMessage) => void,
   ) {}
 
-  /** Connects and resolves once the response headers and the first bytes (`retry:`) arrived. */
-  static connect(url: string, onMessage: (message: SseMessage) => void): Promise<SseClient> {
+  /**
+   * Connects and resolves once the response headers and the first bytes (`retry:`) arrived.
+   * `localAddress` (say 127.0.0.7) makes it a client of its own: Nginx caps streams per address.
+   */
+  static connect(url: string, onMessage: (message: SseMessage) => void, localAddress?: string): Promise<SseClient> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { accept: 'text/event-stream' } });
+      const req = request(url, { headers: { accept: 'text/event-stream' }, ...(localAddress ? { localAddress } : {}) });
       const client = new SseClient(req, onMessage);
       req.on('response', (response) => {
         client.response = response;
