@@ -27,8 +27,13 @@ export type WriteResult =
   /** Another replica committed the version this write was built on: rebuild on its state and try again. */
   | { outcome: 'taken' };
 
-/** Rounds that may run at once (each on different books). */
-const ROUNDS_IN_FLIGHT = 2;
+/**
+ * Rounds that may run at once (each on different books). Measured on 2 cores (bench/README.md):
+ * two overlapping rounds made rounds smaller (1.5 database commands per write instead of 1.0 at
+ * four writers) and were no faster, since the database serialises writes anyway; one round at a
+ * time batches best. Raise it for a database that takes concurrent writes well.
+ */
+const ROUNDS_IN_FLIGHT = 1;
 
 interface Submission {
   request: WriteRequest;
