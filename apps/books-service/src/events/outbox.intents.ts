@@ -100,6 +100,7 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     for (const id of ids) changed = this.own.delete(id) || changed;
     unpublished.set(this.own.size);
     if (!changed) return Promise.resolve();
+    this.version++; // the stored list is out of date until a write carries the removal
     this.removalTimer ??= setTimeout(() => {
       this.removalTimer = undefined;
       if (this.stored !== this.version) void this.write().catch(() => undefined);

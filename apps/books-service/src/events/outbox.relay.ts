@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { BooksServiceConfig } from '../config/books-service.config';
 import { BooksCommitter } from '../books/books.committer';
@@ -42,7 +43,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One pass; concurrent calls share the pass in progress. */
   sweep(): Promise<void> {
-    this.sweeping ??= this.relay()
+    // A pass that hangs (say, a NATS call across a reconnect) must not hold up every later one.
+    const limit = Math.max(10 * this.config.OUTBOX_INTERVAL_MS, 10_000);
+    this.sweeping ??= Promise.race([
+      this.relay(),
+      sleep(limit, undefined, { ref: false }).then(() => Promise.reject(new Error(`no result within ${limit} ms`))),
+    ])
       .catch((error: unknown) => this.logger.warn(`Relay pass failed: ${(error as Error).message}`))
       .finally(() => (this.sweeping = undefined));
     return this.sweeping;
