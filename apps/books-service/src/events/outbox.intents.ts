@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import { Gauge } from 'prom-client';
 import { OUTBOX_BUCKET } from '@books/contracts';
@@ -45,6 +46,7 @@ const unpublished = new Gauge({
 export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxIntents.name);
   private bucket?: KV;
+  private manager?: JetStreamManager;
   /** This replica's own intents, by change id; its key always holds exactly these. */
   private readonly own = new Map<string, Intent>();
   private writes: Promise<unknown> = Promise.resolve();
@@ -118,8 +120,13 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
    * round trips (one per replica key): the relay's periodic pass and writers' rare slow path.
    */
   async others(): Promise<IntentEntry[]> {
+    // The keys from the stream's subjects, in one API request: kv.keys() would create a
+    // consumer each time (and could wait forever across a NATS reconnect).
+    const jsm = (this.manager ??= await jetstreamManager(this.nats.connection));
+    const info = await jsm.streams.info(`KV_${OUTBOX_BUCKET}`, { subjects_filter: `$KV.${OUTBOX_BUCKET}.>` });
+    const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(`$KV.${OUTBOX_BUCKET}.`.length));
     const entries: IntentEntry[] = [];
-    for await (const key of await this.kv.keys()) {
+    for (const key of keys) {
       if (key === this.ownKey) continue;
       const entry = await this.kv.get(key);
       if (!entry || entry.operation !== 'PUT') continue;

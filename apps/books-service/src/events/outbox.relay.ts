@@ -79,8 +79,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async attempt(what: string, work: () => Promise<void>): Promise<void> {
+    const limit = Math.max(3 * this.config.OUTBOX_INTERVAL_MS, 3_000);
     try {
-      await work();
+      await Promise.race([work(), sleep(limit, undefined, { ref: false }).then(() => Promise.reject(new Error(`no result within ${limit} ms`)))]);
     } catch (error) {
       this.logger.warn(`Relay: ${what} failed, next pass in ${this.config.OUTBOX_INTERVAL_MS} ms: ${(error as Error).message}`);
     }
