@@ -197,15 +197,6 @@ export class BooksCommitter {
         const applying = commitStepDuration.startTimer({ step: 'apply' });
         await this.repository.apply([...newestPerBook.values()]);
         applying();
-      } catch (error) {
-        this.logger.warn(`${done.length} committed change(s) left for the relay: ${(error as Error).message}`);
-        for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
-        return;
-      }
-      // Applied: a read sees it now, so the writers are answered while the events go out (the
-      // books stay in this round until then, so the next change of a book waits for them).
-      for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
-      try {
         const publishing = commitStepDuration.startTimer({ step: 'publish' });
         await this.publisher.publish(done.map((link) => link.change));
         publishing();
@@ -213,6 +204,9 @@ export class BooksCommitter {
       } catch (error) {
         this.logger.warn(`${done.length} committed change(s) left for the relay: ${(error as Error).message}`);
       }
+      // Answered once the events are out (or left to the relay): a client that has its answer
+      // finds the change both in a read and in the stream.
+      for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
     } finally {
       for (const change of changes) this.inRound.delete(change._id);
     }
