@@ -27,14 +27,6 @@ export type WriteResult =
   /** Another replica committed the version this write was built on: rebuild on its state and try again. */
   | { outcome: 'taken' };
 
-/**
- * Rounds that may run at once (each on different books). Measured on 2 cores (bench/README.md):
- * two overlapping rounds made rounds smaller (1.5 database commands per write instead of 1.0 at
- * four writers) and were no faster, since the database serialises writes anyway; one round at a
- * time batches best. Raise it for a database that takes concurrent writes well.
- */
-const ROUNDS_IN_FLIGHT = 1;
-
 interface Submission {
   request: WriteRequest;
   resolve: (result: WriteResult) => void;
@@ -66,8 +58,7 @@ export class BooksCommitter {
   private readonly logger = new Logger(BooksCommitter.name);
   private queue: Submission[] = [];
   private scheduled = false;
-  private roundsInFlight = 0;
-  private readonly booksInFlight = new Set<string>();
+  private running = false;
   /** Ids of the changes of the round in progress: their outbox entries are not abandoned. */
   private readonly inRound = new Set<string>();
 
@@ -98,30 +89,19 @@ export class BooksCommitter {
   }
 
   /**
-   * Starts rounds for the waiting writes, up to ROUNDS_IN_FLIGHT at once, so a write does not
-   * wait for the round before it to finish. A book is in at most one round at a time: its
-   * writes wait for the next round, which builds on the state the previous one published.
+   * Runs one round at a time while writes wait. Measured on 2 cores (bench/README.md), two
+   * overlapping rounds were smaller (1.5 database commands per write instead of 1.0 at four
+   * writers) and no faster, since the database serialises writes anyway. One round at a time
+   * also means each round builds on the state the previous one published.
    */
   private startRounds(): void {
-    while (this.queue.length > 0 && this.roundsInFlight < ROUNDS_IN_FLIGHT) {
-      const round: Submission[] = [];
-      const waiting: Submission[] = [];
-      for (const submission of this.queue) {
-        const free = !this.booksInFlight.has(submission.request.bookId);
-        if (free && round.length < this.config.COMMIT_BATCH_MAX) round.push(submission);
-        else waiting.push(submission);
-      }
-      this.queue = waiting;
-      if (round.length === 0) return;
-      const books = new Set(round.map((submission) => submission.request.bookId));
-      for (const book of books) this.booksInFlight.add(book);
-      this.roundsInFlight++;
-      void this.run(this.chain(round)).finally(() => {
-        for (const book of books) this.booksInFlight.delete(book);
-        this.roundsInFlight--;
-        this.startRounds();
-      });
-    }
+    if (this.running || this.queue.length === 0) return;
+    this.running = true;
+    const round = this.queue.splice(0, this.config.COMMIT_BATCH_MAX);
+    void this.run(this.chain(round)).finally(() => {
+      this.running = false;
+      this.startRounds();
+    });
   }
 
   /** Groups a round's writes by book, in arrival order, each built on the state the one before leaves. */
