@@ -48,14 +48,15 @@ describe('BooksService', () => {
       await expect(service.create({ book: { ...input, score: 2 }, idempotencyKey: 'k1' })).rejects.toMatchObject({ code: ErrorCode.IdempotencyKeyReused });
     });
 
-    it('answers UNAVAILABLE to a retry whose original create is committed but never applied (its writer died)', async () => {
+    it('writes the book on a retry whose original create is committed but never applied (its writer died)', async () => {
       const first = fakeWorld();
-      await first.service.create({ book: input, idempotencyKey: 'k1' });
+      const created = await first.service.create({ book: input, idempotencyKey: 'k1' });
       // Seen from another replica: the record is committed, the book never written, no event.
       first.repository.books.clear();
       const other = fakeWorld();
       other.repository.changes = first.repository.changes;
-      await expect(other.service.create({ book: input, idempotencyKey: 'k1' })).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+      expect(await other.service.create({ book: input, idempotencyKey: 'k1' })).toEqual(created);
+      expect(other.repository.books.get(created.id)).toMatchObject({ version: 1, title: input.title });
     });
   });
 

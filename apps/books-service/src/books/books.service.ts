@@ -89,10 +89,11 @@ export class BooksService {
     const original = await this.repository.findChange(changeId(id, 1));
     if (!original?.book) throw new ConcurrentChangeError(id);
     if (command.idempotencyKey && original.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-    // Answer with what it created, once a read would see it too.
-    if (!(await this.repository.isApplied(original)) && !(await this.states.waitForVersion(id, 1, remaining(deadline)))) {
-      throw new UnfinishedChangeError(id, 1);
-    }
+    // Answer with what it created, once a read would see it too. Its writer may have died
+    // before writing the book: a create can be applied by anyone at any time, since inserting
+    // never overwrites a later version (and isApplied sees a later delete); the relay then
+    // publishes its event from the dead writer's outbox.
+    if (!(await this.repository.isApplied(original))) await this.repository.apply([original]);
     return toBook(original.book);
   }
 
