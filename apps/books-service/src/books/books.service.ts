@@ -75,7 +75,6 @@ export class BooksService {
   }
 
   async create(command: CreateBookCommand, context: WriteContext = {}): Promise<Book> {
-    const deadline = Date.now() + this.config.WRITE_DEADLINE_MS;
     const now = new Date();
     // A key names the book it creates: a retry of the same create takes the same version 1
     // of the same id, which only one request can commit. Nothing else is stored for the key.
