@@ -184,7 +184,8 @@ it('publishes every successful change made around a NATS restart, each once', as
   await writer;
 
   const final = (await api(`/books/${book.id}`)).body.version;
-  await waitFor('every committed change to be published', async () => (await versionsOf(book.id)).length === final, { timeoutMs: 10_000 });
+  // After a NATS restart JetStream can take several seconds to answer again on a loaded machine.
+  await waitFor('every committed change to be published', async () => (await versionsOf(book.id)).length >= final, { timeoutMs: 30_000 });
   const versions = await versionsOf(book.id);
   expect(versions).toEqual(Array.from({ length: final }, (_, i) => i + 1));
   expect(succeeded.every((version) => versions.includes(version))).toBe(true);
