@@ -67,6 +67,23 @@ describe('BooksCommitter', () => {
     expect(repository.changes.size).toBe(1);
   });
 
+  it('still publishes a committed change after a write built on the state before it lost that version', async () => {
+    const { service, publisher, outbox, relay } = fakeWorld();
+    const book = await service.create({ book: input });
+    publisher.down = true;
+    // Committed, answered, its event not out: the replica still knows the book at version 1.
+    expect(await service.update(book.id, { title: 'committed while NATS was away' }, undefined)).toMatchObject({ version: 2 });
+    // Built on version 1 too: version 2 is taken, and the write waits for its event until the deadline.
+    await expect(service.update(book.id, { title: 'built on version 1' }, undefined)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    publisher.down = false;
+    await relay.sweep();
+    expect(publisher.stream.map((change) => [change.version, change.book?.title])).toEqual([
+      [1, input.title],
+      [2, 'committed while NATS was away'],
+    ]);
+    expect(outbox.own.size).toBe(0);
+  });
+
   it('answers success once committed even when publishing fails, and leaves the change to the relay', async () => {
     const { service, publisher, outbox, relay } = fakeWorld();
     publisher.failNext = true;

@@ -59,7 +59,7 @@ export class BooksCommitter {
   private queue: Submission[] = [];
   private scheduled = false;
   private running = false;
-  /** Ids of the changes of the round in progress: their outbox entries are not abandoned. */
+  /** Event ids of the changes of the round in progress: their outbox entries are not abandoned. */
   private readonly inRound = new Set<string>();
 
   constructor(
@@ -83,9 +83,9 @@ export class BooksCommitter {
     });
   }
 
-  /** Whether a change of this replica's outbox belongs to a round still running. */
-  isInRound(id: string): boolean {
-    return this.inRound.has(id);
+  /** Whether a change (by event id) of this replica's outbox belongs to a round still running. */
+  isInRound(eventId: string): boolean {
+    return this.inRound.has(eventId);
   }
 
   /**
@@ -137,7 +137,7 @@ export class BooksCommitter {
     if (links.length === 0) return;
     const changes = links.map((link) => link.change);
     commitBatchSize.observe(changes.length);
-    for (const change of changes) this.inRound.add(change._id);
+    for (const change of changes) this.inRound.add(change.eventId);
     try {
       try {
         const timer = commitStepDuration.startTimer({ step: 'outbox' });
@@ -146,7 +146,7 @@ export class BooksCommitter {
       } catch (error) {
         // Nothing is committed: the caller may simply try again.
         this.logger.warn(`Could not list ${changes.length} change(s) in the outbox: ${(error as Error).message}`);
-        void this.outbox.remove(changes.map((change) => change._id)).catch(() => undefined);
+        void this.outbox.remove(changes.map((change) => change.eventId)).catch(() => undefined);
         for (const { submission } of links) submission.reject(new ServiceUnavailableError('NATS is not reachable right now'));
         return;
       }
@@ -158,7 +158,7 @@ export class BooksCommitter {
         timer();
       } catch (error) {
         if (error instanceof NotCommittedError) {
-          void this.outbox.remove(changes.map((change) => change._id)).catch(() => undefined);
+          void this.outbox.remove(changes.map((change) => change.eventId)).catch(() => undefined);
           this.logger.warn(`Database unavailable, nothing committed: ${error.message}`);
           for (const { submission } of links) submission.reject(new ServiceUnavailableError('The database is not reachable right now'));
           return;
@@ -169,7 +169,7 @@ export class BooksCommitter {
       }
       const lost = links.filter((link) => !committed.has(link.change._id));
       for (const { submission } of lost) submission.resolve({ outcome: 'taken' });
-      void this.outbox.remove(lost.map((link) => link.change._id)).catch(() => undefined);
+      void this.outbox.remove(lost.map((link) => link.change.eventId)).catch(() => undefined);
 
       const done = links.filter((link) => committed.has(link.change._id));
       const newestPerBook = new Map(done.map((link) => [link.change.bookId, link.change]));
@@ -180,7 +180,7 @@ export class BooksCommitter {
         const publishing = commitStepDuration.startTimer({ step: 'publish' });
         await this.publisher.publish(done.map((link) => link.change));
         publishing();
-        void this.outbox.remove(done.map((link) => link.change._id));
+        void this.outbox.remove(done.map((link) => link.change.eventId));
       } catch (error) {
         this.logger.warn(`${done.length} committed change(s) left for the relay: ${(error as Error).message}`);
       }
@@ -188,7 +188,7 @@ export class BooksCommitter {
       // finds the change both in a read and in the stream.
       for (const { submission, change, before } of done) submission.resolve({ outcome: 'committed', change, before });
     } finally {
-      for (const change of changes) this.inRound.delete(change._id);
+      for (const change of changes) this.inRound.delete(change.eventId);
     }
   }
 

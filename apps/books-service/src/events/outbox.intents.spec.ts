@@ -30,7 +30,7 @@ describe('OutboxIntents', () => {
   it('writes a removal by itself when no add comes to carry it', async () => {
     const { sut, stored } = setup();
     await sut.add([{ id: 'b:2', eventId: 'e2' }]);
-    await sut.remove(['b:2']);
+    await sut.remove(['e2']);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(stored()).toEqual([]);
   });
@@ -39,12 +39,22 @@ describe('OutboxIntents', () => {
     const { sut, bucket, stored } = setup();
     await sut.add([{ id: 'b:2', eventId: 'e2' }]);
     const before = bucket.puts;
-    await sut.remove(['b:2']);
+    await sut.remove(['e2']);
     await sut.add([{ id: 'c:5', eventId: 'e5' }]);
     expect(stored()).toEqual(['c:5']);
     expect(bucket.puts - before).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(bucket.puts - before).toBe(1);
+  });
+
+  it('keeps a committed change listed when a later write that took its version is removed', async () => {
+    const { sut, stored } = setup();
+    await sut.add([{ id: 'b:2', eventId: 'committed' }]);
+    await sut.add([{ id: 'b:2', eventId: 'built-on-a-stale-state' }]);
+    await sut.remove(['built-on-a-stale-state']);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(stored()).toEqual(['b:2']);
+    expect(sut.ownIntents()).toEqual([{ id: 'b:2', eventId: 'committed' }]);
   });
 
   it('shares one write among the adds that come while another is in flight', async () => {

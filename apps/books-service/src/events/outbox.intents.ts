@@ -47,7 +47,11 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxIntents.name);
   private bucket?: KV;
   private manager?: JetStreamManager;
-  /** This replica's own intents, by change id; its key always holds exactly these. */
+  /**
+   * This replica's own intents, by event id; its key always holds exactly these. Not by change
+   * id: a write built on a stale state can list the id of a change this replica committed but
+   * has not published yet, and removing the loser must not remove the committed one.
+   */
   private readonly own = new Map<string, Intent>();
   private writes: Promise<unknown> = Promise.resolve();
   /** The write waiting to go out once the one in flight is done; later callers share it. */
@@ -89,17 +93,18 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
 
   /** Adds intents to this replica's outbox; resolves once NATS has stored them. */
   add(intents: Intent[]): Promise<void> {
-    for (const intent of intents) this.own.set(intent.id, intent);
+    for (const intent of intents) this.own.set(intent.eventId, intent);
     return this.write();
   }
 
   /**
-   * Removes finished (or never committed) changes from this replica's outbox. Nobody waits for
-   * that, so it is written lazily: under load the next add's write carries it, one write a round.
+   * Removes finished (or never committed) changes, by event id, from this replica's outbox.
+   * Nobody waits for that, so it is written lazily: under load the next add's write carries it,
+   * one write a round.
    */
-  remove(ids: Iterable<string>): Promise<void> {
+  remove(eventIds: Iterable<string>): Promise<void> {
     let changed = false;
-    for (const id of ids) changed = this.own.delete(id) || changed;
+    for (const eventId of eventIds) changed = this.own.delete(eventId) || changed;
     unpublished.set(this.own.size);
     if (!changed) return Promise.resolve();
     this.version++; // the stored list is out of date until a write carries the removal
@@ -139,7 +144,7 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
 
   /** Whether change `id` is listed in any replica's outbox right now: committed (or being committed) and not yet published. */
   async isPending(id: string): Promise<boolean> {
-    if (this.own.has(id)) return true;
+    if (this.ownIntents().some((intent) => intent.id === id)) return true;
     return (await this.others()).some((entry) => entry.intents.some((intent) => intent.id === id));
   }
 

@@ -57,7 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Each part on its own: a timeout in one (NATS or the database busy) does not skip the others. */
   private async relay(): Promise<void> {
     await this.attempt('finishing its own abandoned changes', async () => {
-      const abandoned = this.outbox.ownIntents().filter((intent) => !this.committer.isInRound(intent.id));
+      const abandoned = this.outbox.ownIntents().filter((intent) => !this.committer.isInRound(intent.eventId));
       if (abandoned.length === 0) return;
       const done = await this.finish(abandoned, true);
       await this.outbox.remove(done);
@@ -89,7 +89,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Publishes each committed change of the list, oldest version of a book first, applying it
-   * first when it is not (and `mayApply`). Returns the ids that need nothing more.
+   * first when it is not (and `mayApply`). Returns the event ids of those that need nothing more.
    */
   private async finish(intents: Intent[], mayApply: boolean): Promise<string[]> {
     const done: string[] = [];
@@ -98,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const bookId = intent.id.slice(0, intent.id.lastIndexOf(':'));
       if (stuck.has(bookId)) continue; // a book's later versions wait for its earlier ones
       try {
-        if (await this.finishOne(intent, mayApply)) done.push(intent.id);
+        if (await this.finishOne(intent, mayApply)) done.push(intent.eventId);
         else stuck.add(bookId);
       } catch (error) {
         stuck.add(bookId);

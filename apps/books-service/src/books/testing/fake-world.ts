@@ -72,10 +72,10 @@ export class FakeOutbox {
       this.failNextAdd = false;
       throw new Error('NATS is away');
     }
-    for (const intent of intents) this.own.set(intent.id, intent);
+    for (const intent of intents) this.own.set(intent.eventId, intent);
   }
-  async remove(ids: Iterable<string>) {
-    for (const id of ids) this.own.delete(id);
+  async remove(eventIds: Iterable<string>) {
+    for (const eventId of eventIds) this.own.delete(eventId);
   }
   ownIntents() {
     return [...this.own.values()];
@@ -90,7 +90,7 @@ export class FakeOutbox {
     this.entries = this.entries.filter((other) => other !== entry);
   }
   async isPending(id: string) {
-    return this.own.has(id) || this.entries.some((entry) => entry.intents.some((intent) => intent.id === id));
+    return this.ownIntents().some((intent) => intent.id === id) || this.entries.some((entry) => entry.intents.some((intent) => intent.id === id));
   }
 }
 
