@@ -2,6 +2,7 @@ export * from './books/book.schema';
 export * from './books/list-books.schema';
 export * from './books/text-key';
 export * from './books/books.messages';
+export * from './books/import-export';
 export * from './errors/error-codes';
 export * from './errors/field-errors';
 export * from './rpc/headers';

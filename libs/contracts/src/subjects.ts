@@ -8,6 +8,8 @@ export const BooksSubjects = {
   create: 'books.v1.create',
   update: 'books.v1.update',
   delete: 'books.v1.delete',
+  /** A batch of validated import records (the gateway parses the file). */
+  import: 'books.v1.import',
   /** Answers when a replica is up and its database is reachable. */
   ping: 'books.v1.ping',
 } as const;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BookIdSchema, BookInputSchema, BookPatchSchema, type Book } from './book.schema';
 import type { BookPage, ListBooksRequest } from './list-books.schema';
+import type { ImportBooksRequest, ImportBooksResponse } from './import-export';
 import { BooksSubjects } from '../subjects';
 
 /**
@@ -40,5 +41,6 @@ export interface BooksRpc {
   [BooksSubjects.create]: { request: CreateBookRequest; response: Book };
   [BooksSubjects.update]: { request: UpdateBookRequest; response: Book };
   [BooksSubjects.delete]: { request: DeleteBookRequest; response: { id: string; version: number } };
+  [BooksSubjects.import]: { request: ImportBooksRequest; response: ImportBooksResponse };
   [BooksSubjects.ping]: { request: Record<string, never>; response: { replica: string } };
 }

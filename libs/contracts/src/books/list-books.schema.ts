@@ -37,14 +37,26 @@ const q = z
     error: `The search text must have at most ${LIST_LIMITS.maxQueryWords} words`,
   });
 
+/** A position in a list, from a page's `nextCursor`: opaque to clients. */
+const cursor = z
+  .string({ error: 'The cursor must be given once' })
+  .regex(/^[\w-]{1,1024}$/, { error: 'Not a cursor from this catalogue' });
+
 /** What the books-service takes for a list request. */
-export const ListBooksRequestSchema = z.strictObject({
-  offset: z.int().min(0).max(LIST_LIMITS.maxOffset).default(LIST_DEFAULTS.offset),
-  limit: z.int().min(1).max(LIST_LIMITS.maxLimit).default(LIST_DEFAULTS.limit),
-  sort: sort.default(LIST_DEFAULTS.sort),
-  q: q.optional(),
-  read: z.boolean().optional(),
-});
+export const ListBooksRequestSchema = z
+  .strictObject({
+    offset: z.int().min(0).max(LIST_LIMITS.maxOffset).default(LIST_DEFAULTS.offset),
+    limit: z.int().min(1).max(LIST_LIMITS.maxLimit).default(LIST_DEFAULTS.limit),
+    sort: sort.default(LIST_DEFAULTS.sort),
+    q: q.optional(),
+    read: z.boolean().optional(),
+    /** Continue after this position instead of at `offset`. */
+    cursor: cursor.optional(),
+  })
+  .refine((request) => request.cursor === undefined || request.offset === 0, {
+    error: 'Give either an offset or a cursor, not both',
+    path: ['cursor'],
+  });
 export type ListBooksRequest = z.output<typeof ListBooksRequestSchema>;
 
 // Query parameters arrive as text (or as an array when repeated); parse them strictly so
@@ -68,6 +80,7 @@ export const ListBooksQuerySchema = z
         .enum(['true', 'false'], { error: 'Read must be true or false' })
         .transform((value) => value === 'true')
         .optional(),
+      cursor: cursor.optional(),
     },
     { error: 'The query must be a set of parameters' },
   )
@@ -79,5 +92,7 @@ export const BookPageSchema = z
     total: z.int().min(0),
     offset: z.int().min(0),
     limit: z.int().min(1),
+    /** Where the next page starts (`cursor=`), or null on the last page. */
+    nextCursor: z.string().nullable(),
   });
 export type BookPage = z.output<typeof BookPageSchema>;
