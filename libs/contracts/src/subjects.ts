@@ -10,6 +10,8 @@ export const BooksSubjects = {
   delete: 'books.v1.delete',
   /** A batch of validated import records (the gateway parses the file). */
   import: 'books.v1.import',
+  /** The catalogue a page of up to 1,000 books at a time, oldest first (the gateway streams an export). */
+  export: 'books.v1.export',
   /** Answers when a replica is up and its database is reachable. */
   ping: 'books.v1.ping',
 } as const;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClosedConnectionError, DrainingConnectionError, RequestError, TimeoutError, headers } from '@nats-io/transport-node';
+import { ClosedConnectionError, DrainingConnectionError, type MsgHdrs, RequestError, TimeoutError, headers } from '@nats-io/transport-node';
 import { REQUEST_ID_HEADER, isErrorReply, type RpcReply } from '@books/contracts';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { RpcDisconnectedError, RpcNoRespondersError, RpcReplyError, RpcTimeoutError } from './rpc.errors';
@@ -14,6 +14,10 @@ export interface RpcRequestOptions {
    * times out or finds no responder, try once more, on whichever replica answers.
    */
   idempotent?: boolean;
+  /** Extra headers for the request. */
+  headers?: Record<string, string>;
+  /** Called with the reply's headers (metadata the service sent beside the payload). */
+  onReplyHeaders?: (headers: MsgHdrs) => void;
 }
 
 /**
@@ -50,16 +54,18 @@ export class NatsRpcClient {
     }
   }
 
-  private async send<T>(subject: string, payload: unknown, { timeoutMs, requestId }: RpcRequestOptions): Promise<T> {
+  private async send<T>(subject: string, payload: unknown, { timeoutMs, requestId, headers: extra, onReplyHeaders }: RpcRequestOptions): Promise<T> {
     // While reconnecting, nats.js would buffer the request and let it time out;
     // answering at once is kinder to the caller and to the gateway's sockets.
     if (!this.nats.connected) throw new RpcDisconnectedError(subject);
     const h = headers();
     if (requestId) h.set(REQUEST_ID_HEADER, requestId);
+    for (const [name, value] of Object.entries(extra ?? {})) h.set(name, value);
     let reply: RpcReply<T>;
     try {
       const msg = await this.nats.connection.request(subject, encodeJson(payload), { timeout: timeoutMs, headers: h });
       reply = msg.json<RpcReply<T>>();
+      if (msg.headers && onReplyHeaders) onReplyHeaders(msg.headers);
     } catch (error) {
       if (error instanceof RequestError && error.isNoResponders()) throw new RpcNoRespondersError(subject);
       if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {

@@ -104,7 +104,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       reply = { error: toReplyError(error) };
     }
-    if (msg.reply) msg.respond(encodeJson(reply));
+    if (msg.reply) msg.respond(encodeJson(reply), { headers: context.getReplyHeaders() });
     rpcServerInFlight.dec();
     const outcome = 'error' in reply ? reply.error.code : 'ok';
     const seconds = (performance.now() - started) / 1000;

@@ -3,3 +3,4 @@ export * from './logging';
 export * from './metrics';
 export * from './mongo-url';
 export * from './retry';
+export * from './uuid-v5';

@@ -5,8 +5,8 @@ import { BOOK_EVENTS_STREAM, readBookEvent } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
 import { retry } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
-import { BookEventsStream } from '../events/book-events.stream';
-import { type BookDocument, toBookDocument } from './book.document';
+import { CatalogueReadModel } from '../read-model/catalogue.read-model';
+import { type BookDocument, toBook, toBookDocument } from './book.document';
 
 /** A book's state at a version whose event is known to be in the stream. */
 export interface PublishedState {
@@ -22,7 +22,8 @@ const invalidEvents = new Counter({
 
 /**
  * The latest published state of recently written books, in each replica, kept current by
- * following the event stream (and by this replica's own publishes).
+ * following the event stream (and by this replica's own publishes). The one follower of the
+ * stream in a replica: it also feeds the in-memory catalogue the reads are answered from.
  *
  * A writer builds the next version from it instead of reading the database: the unique change
  * record still decides who wins, so a state that is out of date only costs a retry. And since
@@ -42,15 +43,18 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly nats: NatsConnectionManager,
     private readonly config: BooksServiceConfig,
-    // Injected so Nest declares the stream (its onModuleInit) before this follows it.
-    readonly stream: BookEventsStream,
+    private readonly catalogue: CatalogueReadModel,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Loaded first: the stream is followed from the position the catalogue was loaded at.
+    const loadedAt = await this.catalogue.load();
     const js = jetstream(this.nats.connection);
-    const consumer = await retry('Following the book event stream', () => js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.New }), {
-      logger: this.logger,
-    });
+    const consumer = await retry(
+      'Following the book event stream',
+      () => js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: loadedAt + 1 }),
+      { logger: this.logger },
+    );
     // Short pull expiry: heartbeats every second, so after a NATS restart the consumer is
     // recreated within seconds rather than the default half minute.
     this.messages = await consumer.consume({ expires: 2_000 });
@@ -58,14 +62,19 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
     this.following = (async () => {
       for await (const message of messages) {
         const msgId = message.headers?.get('Nats-Msg-Id');
-        if (msgId && this.ownEvents.delete(msgId)) continue;
+        if (msgId && this.ownEvents.delete(msgId)) {
+          this.catalogue.skip(message.seq);
+          continue;
+        }
         const reading = readBookEvent(message.string());
         if (!reading.ok) {
           invalidEvents.inc();
           this.logger.warn(`Skipped stream message ${message.seq}: not a book event (${reading.reason})`);
+          this.catalogue.skip(message.seq);
           continue;
         }
         const { bookId, version, book } = reading.event;
+        this.catalogue.follow({ id: bookId, version, book }, message.seq);
         this.remember(bookId, {
           version,
           book: book && toBookDocument(book.id, book, book.version, new Date(book.createdAt), new Date(book.updatedAt)),
@@ -79,8 +88,9 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
     await this.following;
   }
 
-  /** Records the state of a change this replica has just published. */
-  published(bookId: string, eventId: string, state: PublishedState): void {
+  /** Records the state of a change this replica has just published, at stream sequence `seq`. */
+  published(bookId: string, eventId: string, state: PublishedState, seq: number): void {
+    this.catalogue.published({ id: bookId, version: state.version, book: state.book && toBook(state.book) }, seq);
     this.ownEvents.add(eventId);
     if (this.ownEvents.size > this.config.STATE_CACHE_MAX_ENTRIES) this.ownEvents.delete(this.ownEvents.values().next().value as string);
     this.remember(bookId, state);

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MongoError, MongoServerSelectionError } from 'mongodb';
+import { IMPORT_LIMITS } from '@books/contracts';
 import { BooksServiceConfig } from '../config/books-service.config';
 import { OutcomeUnknownError, ServiceUnavailableError } from '../errors/domain.errors';
 import { commitBatchSize, commitStepDuration } from '../events/book-events.metrics';
@@ -29,6 +30,8 @@ export type WriteResult =
 
 interface Submission {
   request: WriteRequest;
+  /** Part of a bulk submission (an import batch): rounds may take the whole batch. */
+  bulk?: boolean;
   resolve: (result: WriteResult) => void;
   reject: (error: Error) => void;
 }
@@ -70,17 +73,21 @@ export class BooksCommitter {
   ) {}
 
   submit(request: WriteRequest): Promise<WriteResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
-      // On the next turn of the event loop: requests read from the socket together share a round.
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.startRounds();
-        });
-      }
-    });
+    return this.submitAll([request], false)[0];
+  }
+
+  /** Writes that belong together (an import batch): committed in as few rounds as their number allows. */
+  submitAll(requests: WriteRequest[], bulk = true): Promise<WriteResult>[] {
+    const results = requests.map((request) => new Promise<WriteResult>((resolve, reject) => this.queue.push({ request, resolve, reject, bulk })));
+    // On the next turn of the event loop: requests read from the socket together share a round.
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.startRounds();
+      });
+    }
+    return results;
   }
 
   /** Whether a change (by event id) of this replica's outbox belongs to a round still running. */
@@ -97,7 +104,10 @@ export class BooksCommitter {
   private startRounds(): void {
     if (this.running || this.queue.length === 0) return;
     this.running = true;
-    const round = this.queue.splice(0, this.config.COMMIT_BATCH_MAX);
+    // Bulk writes may fill a round up to an import batch; each round stays one KV value and a few commands.
+    let size = 0;
+    while (size < this.queue.length && (size < this.config.COMMIT_BATCH_MAX || (this.queue[size].bulk && size < IMPORT_LIMITS.batchSize))) size++;
+    const round = this.queue.splice(0, size);
     void this.run(this.chain(round)).finally(() => {
       this.running = false;
       this.startRounds();

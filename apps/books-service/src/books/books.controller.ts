@@ -1,58 +1,92 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import type { z } from 'zod';
+import * as z from 'zod';
 import {
   BooksSubjects,
   CreateBookRequestSchema,
   DeleteBookRequestSchema,
   GetBookRequestSchema,
+  ImportBooksRequestSchema,
   ListBooksRequestSchema,
+  MIN_POSITION_HEADER,
+  POSITION_HEADER,
   UpdateBookRequestSchema,
   type Book,
   type BookPage,
+  type ImportBooksResponse,
 } from '@books/contracts';
 import { NatsRpcContext } from '@books/nats-rpc';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
 import { ZodPayloadPipe } from '../errors/zod-payload.pipe';
-import { BooksService } from './books.service';
+import { BooksService, type ReadContext } from './books.service';
 
-/** Where NATS requests arrive: one handler per subject, the payload validated, one service call. */
+const ExportPageRequestSchema = z.strictObject({ cursor: ListBooksRequestSchema.shape.cursor });
+
+/**
+ * Where NATS requests arrive: one handler per subject, the payload validated, one service call.
+ * Every write's reply carries the stream position that includes it; a read that names one
+ * waits for it (read-your-writes, see CatalogueReadModel).
+ */
 @Controller()
 @UseFilters(RpcErrorFilter)
 export class BooksController {
   constructor(private readonly books: BooksService) {}
 
   @MessagePattern(BooksSubjects.list)
-  list(@Payload(new ZodPayloadPipe(ListBooksRequestSchema)) request: z.output<typeof ListBooksRequestSchema>): Promise<BookPage> {
-    return this.books.list(request);
+  list(@Payload(new ZodPayloadPipe(ListBooksRequestSchema)) request: z.output<typeof ListBooksRequestSchema>, @Ctx() context: NatsRpcContext): Promise<BookPage> {
+    return this.books.list(request, readContext(context));
   }
 
   @MessagePattern(BooksSubjects.get)
-  get(@Payload(new ZodPayloadPipe(GetBookRequestSchema)) { id }: z.output<typeof GetBookRequestSchema>): Promise<Book> {
-    return this.books.get(id);
+  get(@Payload(new ZodPayloadPipe(GetBookRequestSchema)) { id }: z.output<typeof GetBookRequestSchema>, @Ctx() context: NatsRpcContext): Promise<Book> {
+    return this.books.get(id, readContext(context));
+  }
+
+  @MessagePattern(BooksSubjects.export)
+  exportPage(@Payload(new ZodPayloadPipe(ExportPageRequestSchema)) { cursor }: z.output<typeof ExportPageRequestSchema>, @Ctx() context: NatsRpcContext): Promise<BookPage> {
+    return this.books.exportPage(cursor, readContext(context));
+  }
+
+  @MessagePattern(BooksSubjects.import)
+  async import(
+    @Payload(new ZodPayloadPipe(ImportBooksRequestSchema)) request: z.output<typeof ImportBooksRequestSchema>,
+    @Ctx() context: NatsRpcContext,
+  ): Promise<ImportBooksResponse> {
+    return this.positioned(context, await this.books.import(request, { requestId: context.getRequestId() }));
   }
 
   @MessagePattern(BooksSubjects.create)
-  create(
+  async create(
     @Payload(new ZodPayloadPipe(CreateBookRequestSchema)) request: z.output<typeof CreateBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<Book> {
-    return this.books.create(request, { requestId: context.getRequestId() });
+    return this.positioned(context, await this.books.create(request, { requestId: context.getRequestId() }));
   }
 
   @MessagePattern(BooksSubjects.update)
-  update(
+  async update(
     @Payload(new ZodPayloadPipe(UpdateBookRequestSchema)) { id, changes, expectedVersion }: z.output<typeof UpdateBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<Book> {
-    return this.books.update(id, changes, expectedVersion, { requestId: context.getRequestId() });
+    return this.positioned(context, await this.books.update(id, changes, expectedVersion, { requestId: context.getRequestId() }));
   }
 
   @MessagePattern(BooksSubjects.delete)
-  delete(
+  async delete(
     @Payload(new ZodPayloadPipe(DeleteBookRequestSchema)) { id, expectedVersion }: z.output<typeof DeleteBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<{ id: string; version: number }> {
-    return this.books.delete(id, expectedVersion, { requestId: context.getRequestId() });
+    return this.positioned(context, await this.books.delete(id, expectedVersion, { requestId: context.getRequestId() }));
   }
+
+  /** Adds the stream position of this replica's answers to a write's reply. */
+  private positioned<T>(context: NatsRpcContext, reply: T): T {
+    context.setReplyHeader(POSITION_HEADER, String(this.books.position));
+    return reply;
+  }
+}
+
+function readContext(context: NatsRpcContext): ReadContext {
+  const position = Number(context.getHeaders()?.get(MIN_POSITION_HEADER) || undefined);
+  return Number.isSafeInteger(position) && position > 0 ? { minPosition: position } : {};
 }

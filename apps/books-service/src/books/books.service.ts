@@ -6,6 +6,8 @@ import {
   type BookInput,
   type BookPage,
   type BookPatch,
+  type ImportBooksPayload,
+  type ImportBooksResponse,
   type ListBooksRequest,
 } from '@books/contracts';
 import { BooksServiceConfig } from '../config/books-service.config';
@@ -13,15 +15,20 @@ import {
   BookNotFoundError,
   ConcurrentChangeError,
   IdempotencyKeyReusedError,
+  InvalidPayloadError,
+  ServiceUnavailableError,
   UnfinishedChangeError,
   VersionMismatchError,
 } from '../errors/domain.errors';
+import { type CursorPosition, InvalidCursorError } from '../read-model/catalogue-index';
+import { CatalogueReadModel } from '../read-model/catalogue.read-model';
 import { OutboxIntents } from '../events/outbox.intents';
 import { type BookChangeDocument, type BookChangeType, type BookDocument, changeId, toBook, toBookDocument } from './book.document';
+import type { WriteRequest } from './books.committer';
 import { BookStateCache, type PublishedState } from './book-state.cache';
 import { BooksCommitter } from './books.committer';
 import { BooksRepository } from './books.repository';
-import { uuidV5 } from './ids';
+import { uuidV5 } from '@books/server-kit';
 
 /** Namespace of the ids of books created with an Idempotency-Key (name-based UUIDs of the key). */
 const IDEMPOTENT_CREATE_NAMESPACE = 'b0f3c1de-9a4e-5d7b-8c21-4e6f0a9d3b57';
@@ -32,6 +39,14 @@ const CATCH_UP_MS = 250;
 export interface WriteContext {
   requestId?: string;
 }
+
+export interface ReadContext {
+  /** An event stream position the caller has seen (its own last write): the answer includes it. */
+  minPosition?: number;
+}
+
+/** Books an export request returns at most: a few hundred KB, well under NATS's payload limit. */
+export const EXPORT_PAGE_SIZE = 1_000;
 
 export interface CreateBookCommand {
   book: BookInput;
@@ -61,17 +76,110 @@ export class BooksService {
     private readonly committer: BooksCommitter,
     private readonly states: BookStateCache,
     private readonly outbox: OutboxIntents,
+    private readonly catalogue: CatalogueReadModel,
   ) {}
 
-  async list(request: ListBooksRequest): Promise<BookPage> {
-    const { items, total } = await this.repository.findPage(request);
-    return { items: items.map(toBook), total, offset: request.offset, limit: request.limit };
+  /** A page of the catalogue, from memory: O(page) without a search, one pass with one. */
+  async list(request: ListBooksRequest, context: ReadContext = {}): Promise<BookPage> {
+    await this.catchUp(context);
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.sort);
+    const page = (() => {
+      try {
+        return this.catalogue.page({ ...request, after });
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw new InvalidPayloadError([{ field: 'cursor', message: error.message }]);
+        throw error;
+      }
+    })();
+    return { items: page.items, total: page.total, offset: page.offset, limit: request.limit, nextCursor: page.next ? encodeCursor(page.next) : null };
   }
 
-  async get(id: string): Promise<Book> {
-    const doc = await this.repository.findById(id);
-    if (!doc) throw new BookNotFoundError(id);
-    return toBook(doc);
+  async get(id: string, context: ReadContext = {}): Promise<Book> {
+    await this.catchUp(context);
+    const book = this.catalogue.get(id);
+    if (!book) throw new BookNotFoundError(id);
+    return book;
+  }
+
+  /** The stream position this replica's answers include: what a writer's next read asks for. */
+  get position(): number {
+    return this.catalogue.latestKnown;
+  }
+
+  /** The catalogue a page at a time, oldest first: the gateway streams the pages out as an export. */
+  async exportPage(cursor: string | undefined, context: ReadContext = {}): Promise<BookPage> {
+    return this.list({ sort: 'createdAt', offset: 0, limit: EXPORT_PAGE_SIZE, cursor }, context);
+  }
+
+  /**
+   * Imports validated records, each taken whole or not at all: a book the catalogue does not
+   * have is created (version 1), one that differs is replaced (no If-Match: the file wins),
+   * an equal one is left alone (no version, no event). All of a batch's changes go through
+   * the committer together, in rounds as large as the batch.
+   */
+  async import(request: ImportBooksPayload, context: WriteContext = {}): Promise<ImportBooksResponse> {
+    const results: ImportBooksResponse['results'] = [];
+    const writes: { index: number; id: string; book: BookInput }[] = [];
+    const requests: WriteRequest[] = [];
+    for (const [index, { id, book }] of request.books.entries()) {
+      const current = this.catalogue.get(id);
+      if (current && EDITABLE_FIELDS.every((field) => current[field] === book[field])) {
+        results[index] = { outcome: 'unchanged' };
+        continue;
+      }
+      const base: PublishedState = current
+        ? { version: current.version, book: toBookDocument(id, current, current.version, new Date(current.createdAt), new Date(current.updatedAt)) }
+        : { version: 0, book: null };
+      const write: WriteRequest = {
+        bookId: id,
+        base,
+        build: (state) => {
+          const now = new Date();
+          if (!state.book) return newChange('created', id, toBookDocument(id, book, state.version + 1, now, now), context);
+          if (EDITABLE_FIELDS.every((field) => state.book?.[field] === book[field])) return null;
+          return newChange('updated', id, toBookDocument(id, book, state.version + 1, state.book.createdAt, now), context);
+        },
+      };
+      requests.push(write);
+      writes.push({ index, id, book });
+    }
+    const outcomes = this.committer.submitAll(requests);
+    await Promise.all(
+      writes.map(async (write, i) => {
+        try {
+          const outcome = await outcomes[i];
+          if (outcome.outcome === 'committed') results[write.index] = { outcome: outcome.change.type === 'created' ? 'created' : 'updated' };
+          else if (outcome.outcome === 'unchanged') results[write.index] = { outcome: 'unchanged' };
+          // Another writer got there first (or the id belonged to a deleted book): the usual path sorts it out.
+          else results[write.index] = await this.importOne(write.id, write.book, context);
+        } catch (error) {
+          results[write.index] = { outcome: 'rejected', reason: (error as Error).message };
+        }
+      }),
+    );
+    return { results };
+  }
+
+  private async importOne(id: string, book: BookInput, context: WriteContext): Promise<ImportBooksResponse['results'][number]> {
+    try {
+      const before = this.catalogue.get(id)?.version;
+      const updated = await this.update(id, book, undefined, context);
+      return { outcome: updated.version === before ? 'unchanged' : 'updated' };
+    } catch (error) {
+      if (!(error instanceof BookNotFoundError)) throw error;
+      const created = await this.create({ book, id }, context);
+      if (EDITABLE_FIELDS.some((field) => created[field] !== book[field])) {
+        return { outcome: 'rejected', reason: `The id ${id} belongs to a book that was deleted; import it without the id to add it again` };
+      }
+      return { outcome: 'created' };
+    }
+  }
+
+  /** Waits until this replica's catalogue includes what the caller has seen (its own writes, made through any replica). */
+  private async catchUp({ minPosition }: ReadContext): Promise<void> {
+    if (minPosition === undefined || this.catalogue.position >= minPosition) return;
+    if (await this.catalogue.waitFor(minPosition, this.config.READ_YOUR_WRITES_WAIT_MS)) return;
+    throw new ServiceUnavailableError(`This replica has not caught up with the event stream (at ${this.catalogue.position}, asked for ${minPosition}); try again`);
   }
 
   async create(command: CreateBookCommand, context: WriteContext = {}): Promise<Book> {
@@ -181,6 +289,25 @@ export class BooksService {
       if (atLeast === 0) await this.states.waitForVersion(id, doc?.version ?? 1, Math.min(CATCH_UP_MS, remaining(deadline)));
     }
   }
+}
+
+function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.sort, ...position.keys])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: ListBooksRequest['sort']): CursorPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidPayloadError([{ field: 'cursor', message: 'Not a cursor from this catalogue' }]);
+  }
+  if (!Array.isArray(parsed) || parsed.length < 2) throw new InvalidPayloadError([{ field: 'cursor', message: 'Not a cursor from this catalogue' }]);
+  const [cursorSort, ...keys] = parsed as [unknown, ...(string | number | null)[]];
+  if (cursorSort !== sort) {
+    throw new InvalidPayloadError([{ field: 'cursor', message: `This cursor continues a list sorted by ${String(cursorSort)}, not ${sort}` }]);
+  }
+  return { sort, keys };
 }
 
 function remaining(deadline: number): number {

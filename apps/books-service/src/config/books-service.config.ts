@@ -41,6 +41,8 @@ const schema = z.object({
   WRITE_DEADLINE_MS: env.milliseconds(2_000),
   /** Books whose latest published state each replica keeps in memory for writers. */
   STATE_CACHE_MAX_ENTRIES: env.positiveInt(20_000),
+  /** How long a read that names a stream position (the caller's own write) waits for this replica to catch up, before 503. */
+  READ_YOUR_WRITES_WAIT_MS: env.milliseconds(2_000),
   /** Names this replica in logs and replies; defaults to host and pid. */
   REPLICA_ID: env.text(`${hostname()}-${process.pid}`),
 }).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {

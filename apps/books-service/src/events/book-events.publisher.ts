@@ -41,10 +41,10 @@ export class BookEventsPublisher {
     const event = toBookEvent(change);
     const h = headers();
     if (change.requestId) h.set(REQUEST_ID_HEADER, change.requestId);
-    await this.js.publish(bookEventSubject(event.type), JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h });
+    const ack = await this.js.publish(bookEventSubject(event.type), JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h });
     eventsPublished.inc({ type: event.type });
     eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
-    this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book });
+    this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, ack.seq);
   }
 }
 

@@ -19,7 +19,7 @@ function setup({ maxEntries = 100 } = {}) {
 }
 
 const book = (version: number) => ({ id: 'b1', version }) as Book;
-const page = (total: number) => ({ items: [], total, offset: 0, limit: 8 }) as BookPage;
+const page = (total: number) => ({ items: [], total, offset: 0, limit: 8, nextCursor: null }) as BookPage;
 const request: ListBooksRequest = { offset: 0, limit: 8, sort: 'author' };
 
 /** A load function that counts its calls and can be held until released. */

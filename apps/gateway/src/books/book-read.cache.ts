@@ -58,6 +58,11 @@ export class BookReadCache implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
+  /** Whether the cache reflects stream position `position`: this gateway has seen its event (or no position was named). */
+  covers(position: number | undefined): boolean {
+    return position === undefined || this.feed.latestSeq >= position;
+  }
+
   private get enabled(): boolean {
     return this.config.READ_CACHE && this.feed.following && this.nats.connected;
   }

@@ -7,15 +7,19 @@ import { BooksClient } from './books.client';
 function setup() {
   const rpc = { request: jest.fn().mockResolvedValue({ id: 'b1', version: 2 }) };
   const cache = {
-    list: (_request: unknown, load: () => Promise<BookPage>) => load(),
+    covers: (position: number | undefined) => position === undefined || position <= 10,
+    list: jest.fn((_request: unknown, load: () => Promise<BookPage>) => load()),
     book: (_id: string, load: () => Promise<Book>) => load(),
     invalidate: jest.fn(),
     invalidateLists: jest.fn(),
   };
   const config = { NATS_REQUEST_TIMEOUT_MS: 3_000 } as GatewayConfig;
   const sut = new BooksClient(rpc as unknown as NatsRpcClient, config, cache as unknown as BookReadCache);
-  const options = () => rpc.request.mock.lastCall?.[2];
-  return { sut, cache, options };
+  const options = () => {
+    const { timeoutMs, requestId, idempotent, headers } = rpc.request.mock.lastCall?.[2] ?? {};
+    return { timeoutMs, requestId, idempotent, ...(headers ? { headers } : {}) };
+  };
+  return { sut, cache, options, rpc };
 }
 
 describe(BooksClient.name, () => {
@@ -37,6 +41,23 @@ describe(BooksClient.name, () => {
     expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-3', idempotent: false });
     await sut.create({ book: { title: 'T', author: 'A' }, idempotencyKey: 'k-1' }, 'req-4');
     expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-4', idempotent: true });
+  });
+
+  it('hands a write the position its reply names, and makes later reads include it', async () => {
+    const { sut, rpc, cache, options } = setup();
+    // A position this gateway's cache has seen: served through the cache.
+    await sut.list({ offset: 0, limit: 8, sort: 'author' }, 'req-1', 7);
+    expect(cache.list).toHaveBeenCalledTimes(1);
+    rpc.request.mockImplementationOnce(async (_subject, _payload, { onReplyHeaders }) => {
+      onReplyHeaders(new Map([['books-position', '42']]));
+      return { id: 'b1', version: 3 };
+    });
+    expect(await sut.update({ id: 'b1', changes: { read: true } }, 'req-2')).toEqual({ value: { id: 'b1', version: 3 }, position: 42 });
+    // Every later read through this gateway includes the write, even one that names no position;
+    // the cache has not seen it, so the read goes to a replica, which waits for it.
+    await sut.list({ offset: 0, limit: 8, sort: 'author' }, 'req-3');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-3', idempotent: true, headers: { 'books-min-position': '42' } });
+    expect(cache.list).toHaveBeenCalledTimes(1);
   });
 
   it('drops the written book from the cache even when the write fails', async () => {

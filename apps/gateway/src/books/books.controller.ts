@@ -12,31 +12,45 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Book, BookPage } from '@books/contracts';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { GatewayConfig } from '../config/gateway.config';
 import { BookIdPipe } from './book-id.pipe';
 import { BooksClient } from './books.client';
 import { etagOf, expectedVersionFrom, idempotencyKeyFrom, matchesIfNoneMatch } from './conditional-requests';
 import { BookDto, BookInputDto, BookPageDto, BookPatchDto, ListBooksQueryDto } from './dto/book.dto';
+import { MIN_POSITION_REQUEST_HEADER, minPositionOf, rememberPosition } from './read-your-writes';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag from GET; the change applies only to that version (else 412).' };
+const MIN_POSITION = {
+  name: MIN_POSITION_REQUEST_HEADER,
+  required: false,
+  description: 'The Books-Position of your last write: the answer includes it (read-your-writes). Browsers send it as a cookie.',
+};
 
 /** Where a REST call enters: HTTP in, validated, one books-service request out. */
 @ApiTags('books')
 @Controller('books')
 export class BooksController {
-  constructor(private readonly books: BooksClient) {}
+  constructor(
+    private readonly books: BooksClient,
+    private readonly config: GatewayConfig,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List books, a page at a time' })
-  @ApiOkResponse({ type: BookPageDto })
+  @ApiOperation({ summary: 'List books, a page at a time, by offset or by cursor (the `next` link)' })
+  @ApiHeader(MIN_POSITION)
+  @ApiOkResponse({ type: BookPageDto, headers: { Link: { description: 'rel="next": the next page by cursor, on every page but the last' } } })
   @ApiProblemResponses(400)
-  list(@Query() query: ListBooksQueryDto, @Req() request: FastifyRequest): Promise<BookPage> {
-    return this.books.list(query, request.id);
+  async list(@Query() query: ListBooksQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookPage> {
+    const page = await this.books.list(query, request.id, minPositionOf(request));
+    if (page.nextCursor) reply.header('link', `<${nextPageUrl(request.url, page.nextCursor)}>; rel="next"`);
+    return page;
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiHeader(MIN_POSITION)
   @ApiOkResponse({ type: BookDto, headers: { ETag: { description: 'The book version, quoted' } } })
   @ApiNotModifiedResponse({ description: 'If-None-Match named the current version' })
   @ApiProblemResponses(404)
@@ -46,7 +60,7 @@ export class BooksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book | undefined> {
-    const book = await this.books.get(id, request.id);
+    const book = await this.books.get(id, request.id, minPositionOf(request));
     const etag = etagOf(book);
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (matchesIfNoneMatch(ifNoneMatch, etag)) {
@@ -73,8 +87,9 @@ export class BooksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book> {
     const idempotencyKey = idempotencyKeyFrom(idempotencyKeyHeader);
-    const created = await this.books.create({ book, idempotencyKey }, request.id);
+    const { value: created, position } = await this.books.create({ book, idempotencyKey }, request.id);
     reply.header('location', `/api/books/${created.id}`).header('etag', etagOf(created));
+    rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return created;
   }
 
@@ -121,9 +136,11 @@ export class BooksController {
     @Param('id', BookIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,
     @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    await this.books.delete({ id, expectedVersion }, request.id);
+    const { position } = await this.books.delete({ id, expectedVersion }, request.id);
+    rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
   }
 
   private async update(
@@ -134,8 +151,17 @@ export class BooksController {
     reply: FastifyReply,
   ): Promise<Book> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    const book = await this.books.update({ id, changes, expectedVersion }, request.id);
+    const { value: book, position } = await this.books.update({ id, changes, expectedVersion }, request.id);
     reply.header('etag', etagOf(book));
+    rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return book;
   }
+}
+
+/** The same list request, continued at `cursor` (an offset gives way to the cursor). */
+function nextPageUrl(url: string, cursor: string): string {
+  const next = new URL(url, 'http://gateway');
+  next.searchParams.delete('offset');
+  next.searchParams.set('cursor', cursor);
+  return `${next.pathname}${next.search}`;
 }

@@ -34,6 +34,8 @@ const schema = z.object({
     .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** How long an idle keep-alive connection stays open (longer than Nginx's 60 s upstream keepalive). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: env.milliseconds(72_000),
+  /** The largest import file (POST /api/books/import) in bytes; larger ones get 413. */
+  IMPORT_MAX_BYTES: env.positiveInt(256 * 1024 * 1024),
   /** How long a client may take to send a whole request: its headers and its body. */
   HTTP_REQUEST_TIMEOUT_MS: env.milliseconds(10_000),
   /**

@@ -77,6 +77,11 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** True while the gateway follows the stream: it sees every event. */
+  /** The stream sequence of the last event this gateway has seen. */
+  get latestSeq(): number {
+    return this.latest;
+  }
+
   get following(): boolean {
     return this.isFollowing;
   }

@@ -42,5 +42,6 @@ export interface BooksRpc {
   [BooksSubjects.update]: { request: UpdateBookRequest; response: Book };
   [BooksSubjects.delete]: { request: DeleteBookRequest; response: { id: string; version: number } };
   [BooksSubjects.import]: { request: ImportBooksRequest; response: ImportBooksResponse };
+  [BooksSubjects.export]: { request: { cursor?: string }; response: BookPage };
   [BooksSubjects.ping]: { request: Record<string, never>; response: { replica: string } };
 }

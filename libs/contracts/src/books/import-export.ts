@@ -61,6 +61,8 @@ export const ImportBooksRequestSchema = z.strictObject({
   books: z.array(z.strictObject({ id: BookIdSchema, book: BookInputSchema })).min(1).max(IMPORT_LIMITS.batchSize),
 });
 export type ImportBooksRequest = z.input<typeof ImportBooksRequestSchema>;
+/** An import batch as the books-service holds it once validated (defaults filled in). */
+export type ImportBooksPayload = z.output<typeof ImportBooksRequestSchema>;
 
 export type ImportOutcome = 'created' | 'updated' | 'unchanged';
 /** One entry per record of the request, in order: what became of it, or why it was refused. */

@@ -25,6 +25,6 @@ export function apiClient(baseUrl: () => string) {
     const response = await fetch(`${baseUrl()}${path}`, { method: request.method ?? 'GET', headers, body });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
+    return { status: response.status, headers: response.headers, body: /^application\/(problem\+)?json/.test(type) && text ? JSON.parse(text) : text };
   };
 }

@@ -3,7 +3,7 @@ import { BookInputSchema } from '@books/contracts';
 import { BooksServiceConfig } from '../../config/books-service.config';
 import { BooksRepository } from '../books.repository';
 import { BooksService } from '../books.service';
-import { uuidV5 } from '../ids';
+import { uuidV5 } from '@books/server-kit';
 import sampleBooks from './post-apocalyptic-books.json';
 
 /** Namespace for the sample books' name-based (v5) UUIDs. */

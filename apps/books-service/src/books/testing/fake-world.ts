@@ -4,6 +4,7 @@ import type { Intent, IntentEntry, OutboxIntents } from '../../events/outbox.int
 import { OutboxRelay } from '../../events/outbox.relay';
 import type { BookChangeDocument, BookDocument } from '../book.document';
 import { BookStateCache } from '../book-state.cache';
+import { CatalogueReadModel } from '../../read-model/catalogue.read-model';
 import { BooksCommitter } from '../books.committer';
 import type { BooksRepository, CommitResult } from '../books.repository';
 import { BooksService } from '../books.service';
@@ -108,7 +109,7 @@ export class FakePublisher {
     }
     for (const change of changes) {
       if (!this.stream.some((stored) => stored.eventId === change.eventId)) this.stream.push(change);
-      this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book });
+      this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, this.stream.length);
     }
   }
 }
@@ -116,6 +117,7 @@ export class FakePublisher {
 export const testConfig = {
   COMMIT_BATCH_MAX: 64,
   WRITE_DEADLINE_MS: 300,
+  READ_YOUR_WRITES_WAIT_MS: 100,
   STATE_CACHE_MAX_ENTRIES: 1000,
   OUTBOX_GRACE_MS: 1000,
   OUTBOX_APPLY_GRACE_MS: 30_000,
@@ -126,7 +128,8 @@ export const testConfig = {
 export function fakeWorld(config: BooksServiceConfig = testConfig) {
   const repository = new FakeRepository();
   const outbox = new FakeOutbox();
-  const states = new BookStateCache(undefined as never, config, undefined as never);
+  const catalogue = new CatalogueReadModel(undefined as never, undefined as never, undefined as never);
+  const states = new BookStateCache(undefined as never, config, catalogue);
   const publisher = new FakePublisher(states);
   const committer = new BooksCommitter(
     config,
@@ -134,7 +137,7 @@ export function fakeWorld(config: BooksServiceConfig = testConfig) {
     publisher as unknown as BookEventsPublisher,
     outbox as unknown as OutboxIntents,
   );
-  const service = new BooksService(config, repository as unknown as BooksRepository, committer, states, outbox as unknown as OutboxIntents);
+  const service = new BooksService(config, repository as unknown as BooksRepository, committer, states, outbox as unknown as OutboxIntents, catalogue);
   const relay = new OutboxRelay(
     config,
     repository as unknown as BooksRepository,
@@ -142,5 +145,5 @@ export function fakeWorld(config: BooksServiceConfig = testConfig) {
     outbox as unknown as OutboxIntents,
     committer,
   );
-  return { service, committer, relay, repository, outbox, publisher, states };
+  return { service, committer, relay, repository, outbox, publisher, states, catalogue };
 }

@@ -60,7 +60,7 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
         .filter((book) => request.read === undefined || book.read === request.read)
         .sort((a, b) => direction * compare(a[field], b[field]));
       const items = matching.slice(request.offset, request.offset + request.limit);
-      return { items, total: matching.length, offset: request.offset, limit: request.limit };
+      return { items, total: matching.length, offset: request.offset, limit: request.limit, nextCursor: null };
     });
   }
 

@@ -1,0 +1,322 @@
+import { type Book, type SortField, type SortKey, parseSortKey, searchKey, searchWords } from '@books/contracts';
+
+/** One book as the index holds it: the answer ready to send, and the keys it is sorted and searched by. */
+export interface IndexedBook {
+  readonly book: Book;
+  readonly titleKey: string;
+  readonly authorKey: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Folded title and author on two lines: a search word matches within either, never across. */
+  readonly text: string;
+}
+
+/** What a list request asks the index for. */
+export interface IndexQuery {
+  sort: SortKey;
+  offset: number;
+  limit: number;
+  q?: string;
+  read?: boolean;
+  /** Continue after this book (from a cursor) instead of at `offset`. */
+  after?: CursorPosition;
+}
+
+/** The sort keys of the last book of a page: where the next page starts. */
+export interface CursorPosition {
+  sort: SortKey;
+  keys: (string | number | null)[];
+}
+
+/** A book's new state at a version; `book: null` when it was deleted. */
+export interface IndexChange {
+  id: string;
+  version: number;
+  book: Book | null;
+}
+
+export interface IndexPage {
+  items: Book[];
+  total: number;
+  /** Where the first item is in the whole (filtered) list. */
+  offset: number;
+  /** Set when more books follow the page. */
+  next?: CursorPosition;
+}
+
+type Key = string | number | null;
+
+/**
+ * How each field sorts: its keys, compared in order. Every order ends on the id, so no two
+ * books tie and a page boundary is a single point. Empty years and scores (null) sort last
+ * in both directions. (A cursor carries the keys of the last book of its page.)
+ */
+const SORT_KEYS: Record<SortField, (entry: IndexedBook) => Key[]> = {
+  title: (e) => [e.titleKey, e.authorKey, e.book.id],
+  author: (e) => [e.authorKey, e.titleKey, e.book.id],
+  year: (e) => [e.book.year, e.book.id],
+  score: (e) => [e.book.score, e.book.id],
+  createdAt: (e) => [e.createdAt, e.book.id],
+  updatedAt: (e) => [e.updatedAt, e.book.id],
+};
+
+type Compare = (a: IndexedBook, b: IndexedBook) => number;
+
+/** The same orders as SORT_KEYS, ascending, without building key arrays: sorting 100,000 books calls these millions of times. */
+const COMPARATORS: Record<SortField, Compare> = {
+  title: (a, b) => compareValues(a.titleKey, b.titleKey) || compareValues(a.authorKey, b.authorKey) || compareValues(a.book.id, b.book.id),
+  author: (a, b) => compareValues(a.authorKey, b.authorKey) || compareValues(a.titleKey, b.titleKey) || compareValues(a.book.id, b.book.id),
+  year: (a, b) => compareNullsLast(a.book.year, b.book.year) || compareValues(a.book.id, b.book.id),
+  score: (a, b) => compareNullsLast(a.book.score, b.book.score) || compareValues(a.book.id, b.book.id),
+  createdAt: (a, b) => a.createdAt - b.createdAt || compareValues(a.book.id, b.book.id),
+  updatedAt: (a, b) => a.updatedAt - b.updatedAt || compareValues(a.book.id, b.book.id),
+};
+
+function compareValues<T extends string | number>(a: T, b: T): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
+function compareNullsLast(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a - b;
+}
+
+/** Past this many changes at once, re-sorting is cheaper than moving each book (an import). */
+const BULK_THRESHOLD = 256;
+
+/**
+ * The whole catalogue in memory, in every sort order: a page costs a binary search and a
+ * slice whatever its depth, and a search is one pass over precomputed folded text, with no
+ * database query. Each field keeps one array in ascending order (nulls at the end); the
+ * descending order is read from the same array backwards, nulls still last.
+ */
+export class CatalogueIndex {
+  private readonly byId = new Map<string, IndexedBook>();
+  private readonly orders = new Map<SortField, IndexedBook[]>(Object.keys(SORT_KEYS).map((field) => [field as SortField, []]));
+  private readCount = 0;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): Book | undefined {
+    return this.byId.get(id)?.book;
+  }
+
+  version(id: string): number | undefined {
+    return this.byId.get(id)?.book.version;
+  }
+
+  /**
+   * Takes in changes, in any order and any number: each book ends at its newest version (an
+   * older one than it holds is ignored), a deleted book (`book: null`) leaves.
+   */
+  apply(changes: Iterable<IndexChange>): void {
+    const newest = new Map<string, IndexChange>();
+    for (const change of changes) {
+      const seen = newest.get(change.id);
+      if (!seen || change.version > seen.version) newest.set(change.id, change);
+    }
+    const puts: IndexedBook[] = [];
+    const gone: IndexedBook[] = [];
+    for (const { id, version, book } of newest.values()) {
+      const old = this.byId.get(id);
+      if (old && old.book.version >= version) continue;
+      if (old) gone.push(old);
+      if (book) puts.push(indexed(book));
+    }
+    if (gone.length + puts.length === 0) return;
+    const bulk = gone.length + puts.length > BULK_THRESHOLD;
+    const leaving = new Set(gone);
+    for (const [field, entries] of this.orders) {
+      const compare = COMPARATORS[field];
+      if (bulk) {
+        this.orders.set(field, merge(leaving.size > 0 ? entries.filter((entry) => !leaving.has(entry)) : entries, puts.toSorted(compare), compare));
+      } else {
+        for (const entry of gone) entries.splice(search(entries, entry, compare), 1);
+        for (const entry of puts) entries.splice(search(entries, entry, compare), 0, entry);
+      }
+    }
+    for (const entry of gone) {
+      this.byId.delete(entry.book.id);
+      if (entry.book.read) this.readCount--;
+    }
+    for (const entry of puts) {
+      this.byId.set(entry.book.id, entry);
+      if (entry.book.read) this.readCount++;
+    }
+  }
+
+  page(query: IndexQuery): IndexPage {
+    const view = this.view(query.sort);
+    const words = query.q ? searchWords(query.q) : [];
+    const start = query.after ? this.positionAfter(view, query.after) : 0;
+
+    if (words.length === 0 && query.read === undefined) {
+      const from = query.after ? start : query.offset;
+      const items = slice(view, from, query.limit);
+      return this.finish(query, items, view.length, from, from + items.length < view.length);
+    }
+
+    // Filtered: one pass in the sort order. With a search it counts every match (the total);
+    // with only `read` the total is known, and the pass stops once the page is full.
+    const knownTotal = words.length === 0 ? (query.read ? this.readCount : this.byId.size - this.readCount) : undefined;
+    const skip = query.after ? 0 : query.offset;
+    let matched = 0;
+    let before = 0;
+    const items: IndexedBook[] = [];
+    for (let i = 0; i < view.length; i++) {
+      const entry = view.at(i);
+      if (query.read !== undefined && entry.book.read !== query.read) continue;
+      if (!words.every((word) => entry.text.includes(word))) continue;
+      if (i < start) before++;
+      else if (matched - before >= skip && items.length <= query.limit) items.push(entry);
+      matched++;
+      if (knownTotal !== undefined && items.length > query.limit) break;
+    }
+    const from = query.after ? before : query.offset;
+    return this.finish(query, items.slice(0, query.limit), knownTotal ?? matched, from, items.length > query.limit);
+  }
+
+  /** Every book, in a stable order (oldest first), for an export. */
+  *all(): Iterable<Book> {
+    for (const entry of this.orders.get('createdAt') ?? []) yield entry.book;
+  }
+
+  private finish(query: IndexQuery, items: IndexedBook[], total: number, offset: number, more: boolean): IndexPage {
+    const last = items.at(-1);
+    return {
+      items: items.map((entry) => entry.book),
+      total,
+      offset,
+      ...(more && last ? { next: { sort: query.sort, keys: SORT_KEYS[parseSortKey(query.sort).field](last) } } : {}),
+    };
+  }
+
+  /** The position just past the book a cursor names (which may be gone by now). */
+  private positionAfter(view: View, after: CursorPosition): number {
+    const { field } = parseSortKey(after.sort);
+    const probe = keysOf(field, after.keys);
+    let low = 0;
+    let high = view.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (view.compareKeys(SORT_KEYS[field](view.at(mid)), probe) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** The books in the order of a sort key, ascending or descending. */
+  private view(sort: SortKey): View {
+    const { field, direction } = parseSortKey(sort);
+    const order = this.orders.get(field) as IndexedBook[];
+    if (direction === 1) return { length: order.length, at: (i) => order[i], compareKeys };
+    // Descending, nulls still last: the non-null part backwards, then the null part backwards.
+    const nulls = field === 'year' || field === 'score' ? countNulls(order, field) : 0;
+    const present = order.length - nulls;
+    return {
+      length: order.length,
+      at: (i) => (i < present ? order[present - 1 - i] : order[order.length - 1 - (i - present)]),
+      compareKeys: (a, b) => {
+        const [nullA, nullB] = [a[0] === null, b[0] === null];
+        if (nullA !== nullB) return nullA ? 1 : -1;
+        return -compareKeys(a, b);
+      },
+    };
+  }
+}
+
+interface View {
+  length: number;
+  at(index: number): IndexedBook;
+  compareKeys(a: Key[], b: Key[]): number;
+}
+
+function indexed(book: Book): IndexedBook {
+  return {
+    book,
+    titleKey: searchKey(book.title),
+    authorKey: searchKey(book.author),
+    createdAt: Date.parse(book.createdAt),
+    updatedAt: Date.parse(book.updatedAt),
+    text: `${searchKey(book.title)}\n${searchKey(book.author)}`,
+  };
+}
+
+/** Nulls sit at the end of an ascending order: a binary search finds where they start. */
+function countNulls(entries: IndexedBook[], field: 'year' | 'score'): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (entries[mid].book[field] === null) high = mid;
+    else low = mid + 1;
+  }
+  return entries.length - low;
+}
+
+/** Ascending, nulls last, then the next key. */
+function compareKeys(a: Key[], b: Key[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Where `entry` is, or would go, in `order`. */
+function search(entries: IndexedBook[], entry: IndexedBook, compare: Compare): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compare(entries[mid], entry) < 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Merges sorted `additions` into sorted `entries`: a binary search per addition, the rest copied in runs. */
+function merge(entries: IndexedBook[], additions: IndexedBook[], compare: Compare): IndexedBook[] {
+  const out: IndexedBook[] = [];
+  let from = 0;
+  for (const addition of additions) {
+    const at = search(entries, addition, compare);
+    for (let i = from; i < at; i++) out.push(entries[i]);
+    out.push(addition);
+    from = Math.max(from, at);
+  }
+  for (let i = from; i < entries.length; i++) out.push(entries[i]);
+  return out;
+}
+
+function slice(view: View, from: number, limit: number): IndexedBook[] {
+  const items: IndexedBook[] = [];
+  for (let i = from; i < Math.min(view.length, from + limit); i++) items.push(view.at(i));
+  return items;
+}
+
+/** Cursor keys back into the shape the field's comparator reads; wrong shapes are refused. */
+function keysOf(field: SortField, keys: Key[]): Key[] {
+  const text = (k: Key) => typeof k === 'string';
+  const valid =
+    field === 'title' || field === 'author'
+      ? keys.length === 3 && keys.every(text)
+      : field === 'year' || field === 'score'
+        ? keys.length === 2 && (keys[0] === null || Number.isInteger(keys[0])) && text(keys[1])
+        : keys.length === 2 && Number.isFinite(keys[0]) && text(keys[1]);
+  if (!valid) throw new InvalidCursorError();
+  return keys;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('Not a cursor from this catalogue');
+  }
+}
