@@ -1,4 +1,4 @@
-/** Unit tests of the harness itself (option parsing); the benchmarks run with `npm run bench`. */
+/** Unit tests of the harness itself (option parsing, the data-set generator); the benchmarks run with `npm run bench`. */
 module.exports = {
   displayName: 'bench',
   preset: '../jest.preset.js',
