@@ -101,7 +101,7 @@ describe.each(IMAGES.filter((image) => image.service !== 'web'))('$dockerfile ru
     expect(stageEnv(runtime)['NODE_ENV']).toBe('production');
     const cmd = commandForm(last(runtime, 'CMD')!.args);
     // The same Node flags as the local topology the other tiers test (tools/stack).
-    expect(cmd).toEqual({ exec: true, argv: ['node', ...NODE_FLAGS, 'main.js'] });
+    expect(cmd).toEqual({ exec: true, argv: ['node', ...NODE_FLAGS[image.service as keyof typeof NODE_FLAGS], 'main.js'] });
     // main.js lands in the WORKDIR: the whole dist folder is copied there.
     const bundle = all(runtime, 'COPY').find((copy) => copyPaths(copy).sources.some((source) => source.includes(dist)))!;
     expect(copyPaths(bundle).destination).toBe('./');

@@ -26,11 +26,15 @@ function builtEntry(app: string): string {
 
 /**
  * How the images run Node (deploy/docker/*.Dockerfile): the same flags here. The heap limits
- * keep V8 from growing the heap far past what is live (~40 MiB in either app): without them
- * an app stays at 170-250 MiB RSS after a burst of load; with them at ~145 MiB, and no slower
- * (bench/README.md, "Latest results").
+ * keep V8 from growing the heap far past what is live: without them the gateway stays at
+ * 170-250 MiB RSS after a burst of load; with them at ~145 MiB, and no slower (bench/README.md).
+ * A books-service replica holds the whole catalogue in memory (about 1.3 KiB a book: 130 MiB
+ * at 100,000 books), so its limit is sized for that with room to spare.
  */
-export const NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128', '--enable-source-maps'];
+export const NODE_FLAGS = {
+  gateway: ['--max-semi-space-size=8', '--max-old-space-size=128', '--enable-source-maps'],
+  'books-service': ['--max-semi-space-size=8', '--max-old-space-size=640', '--enable-source-maps'],
+} as const;
 
 /** One books-service replica, from its production build. */
 export async function startBooksService(
@@ -40,7 +44,7 @@ export async function startBooksService(
   const process = new ManagedProcess({
     name: options.name,
     command: globalThis.process.execPath,
-    args: [...NODE_FLAGS, builtEntry('books-service')],
+    args: [...NODE_FLAGS['books-service'], builtEntry('books-service')],
     env: {
       NODE_ENV: 'production',
       NATS_URL: options.natsUrl,
@@ -64,7 +68,7 @@ export async function startGateway(options: AppEnvironment & { port?: number; na
   const process = new ManagedProcess({
     name,
     command: globalThis.process.execPath,
-    args: [...NODE_FLAGS, builtEntry('gateway')],
+    args: [...NODE_FLAGS.gateway, builtEntry('gateway')],
     env: { NODE_ENV: 'production', NATS_URL: options.natsUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
     logFile: join(options.logDir, `${name}.log`),
     echo: options.echo,

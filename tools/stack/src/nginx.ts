@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ManagedProcess } from './process';
 import { freePort } from './ports';
@@ -53,6 +53,10 @@ export function writeNginxConfig(
 ): string {
   const { prefix } = options;
   for (const dir of ['conf.d', 'snippets', 'logs', 'tmp']) mkdirSync(join(prefix, dir), { recursive: true });
+  // Started as root, Nginx's workers run as `nobody` and write request bodies larger than a
+  // buffer (an import file) under tmp/: they must be able to reach it through the prefix and
+  // its parent (a private mkdtemp folder). Search permission only: nothing becomes listable.
+  for (const dir of [dirname(prefix), prefix, join(prefix, 'tmp')]) chmodSync(dir, statSync(dir).mode | 0o111);
   writeFileSync(join(prefix, 'snippets', 'security-headers.conf'), readFileSync(join(NGINX_TEMPLATE_DIR, 'security-headers.conf')));
   const server = renderTemplate(readFileSync(join(NGINX_TEMPLATE_DIR, 'default.conf.template'), 'utf8'), {
     NGINX_LISTEN: options.listen,
