@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type ConsumerMessages, DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { type ConsumerMessages, DeliverPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Counter } from 'prom-client';
 import { BOOK_EVENTS_STREAM, readBookEvent } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
@@ -14,6 +15,14 @@ export interface PublishedState {
   /** Null once the book is deleted. */
   book: BookDocument | null;
 }
+
+/** How often a replica checks that it still follows the event stream. */
+const FOLLOW_CHECK_MS = 1_000;
+
+const followerRestarts = new Counter({
+  name: 'books_service_event_follower_restarts_total',
+  help: 'Times the event stream follower stalled (messages waiting, none applied for a second) and was started again',
+});
 
 const invalidEvents = new Counter({
   name: 'books_service_events_invalid_total',
@@ -39,6 +48,11 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
   private readonly ownEvents = new Set<string>();
   private messages?: ConsumerMessages;
   private following?: Promise<void>;
+  private manager?: JetStreamManager;
+  private watchdog?: NodeJS.Timeout;
+  private lastCheckedPosition = -1;
+  private restarting = false;
+  private stopping = false;
 
   constructor(
     private readonly nats: NatsConnectionManager,
@@ -49,16 +63,25 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     // Loaded first: the stream is followed from the position the catalogue was loaded at.
     const loadedAt = await this.catalogue.load();
+    await retry('Following the book event stream', () => this.follow(loadedAt + 1), { logger: this.logger });
+    this.watchdog = setInterval(() => void this.checkProgress(), FOLLOW_CHECK_MS).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.watchdog);
+    this.stopping = true;
+    await this.messages?.close();
+    await this.following;
+  }
+
+  /** Follows the stream from sequence `from`, in the background. */
+  private async follow(from: number): Promise<void> {
     const js = jetstream(this.nats.connection);
-    const consumer = await retry(
-      'Following the book event stream',
-      () => js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: loadedAt + 1 }),
-      { logger: this.logger },
-    );
+    const consumer = await js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
     // Short pull expiry: heartbeats every second, so after a NATS restart the consumer is
     // recreated within seconds rather than the default half minute.
-    this.messages = await consumer.consume({ expires: 2_000 });
-    const messages = this.messages;
+    const messages = await consumer.consume({ expires: 2_000 });
+    this.messages = messages;
     this.following = (async () => {
       for await (const message of messages) {
         const msgId = message.headers?.get('Nats-Msg-Id');
@@ -83,9 +106,34 @@ export class BookStateCache implements OnModuleInit, OnApplicationShutdown {
     })().catch((error: unknown) => this.logger.error(`Stopped following the event stream: ${(error as Error).message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.messages?.close();
-    await this.following;
+  /**
+   * Reads wait for this replica to reach a writer's position, so a follower that stalls (a
+   * NATS restart the consumer did not notice, JetStream slow to answer after one) must not
+   * stay stalled. Once a second: if the stream holds messages this replica has not applied
+   * and it applied nothing since the last look, the consumer is replaced by a new one from
+   * the next sequence. Applying is idempotent (by version), so a message seen twice is harmless.
+   */
+  private async checkProgress(): Promise<void> {
+    if (this.restarting || this.stopping || !this.nats.connected) return;
+    try {
+      this.manager ??= await jetstreamManager(this.nats.connection);
+      const { last_seq } = (await this.manager.streams.info(BOOK_EVENTS_STREAM)).state;
+      const position = this.catalogue.position;
+      const stalled = last_seq > position && position === this.lastCheckedPosition;
+      this.lastCheckedPosition = position;
+      if (!stalled) return;
+      this.restarting = true;
+      this.logger.warn(`Following the event stream stalled at sequence ${position} (stream at ${last_seq}); following again from ${position + 1}`);
+      followerRestarts.inc();
+      await this.messages?.close();
+      // The old loop ends once its consumer is closed; a wedged one is left behind, not waited for.
+      await Promise.race([this.following, sleep(FOLLOW_CHECK_MS, undefined, { ref: false })]);
+      if (!this.stopping) await this.follow(position + 1);
+    } catch (error) {
+      this.logger.warn(`Checking the event stream follower failed: ${(error as Error).message}`);
+    } finally {
+      this.restarting = false;
+    }
   }
 
   /** Records the state of a change this replica has just published, at stream sequence `seq`. */
