@@ -23,6 +23,8 @@ export default [
             { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },
             { sourceTag: 'scope:test', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server', 'scope:tooling'] },
             { sourceTag: 'scope:example', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Clients of the public HTTP API (the import/export commands) know only its contracts.
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],
