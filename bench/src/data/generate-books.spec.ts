@@ -1,4 +1,4 @@
-import { BookInputSchema, type BookInput, maxBookYear, textKey } from '@books/contracts';
+import { BookInputSchema, type BookInput, maxBookYear, searchKey } from '@books/contracts';
 import { DEFAULT_LATEST_YEAR, generateBooks } from './generate-books';
 import { TITLE_LANGUAGES } from './word-lists';
 
@@ -28,7 +28,7 @@ describe(generateBooks.name, () => {
   });
 
   it('never repeats a book by folded title, author and year (how an import without ids names one)', () => {
-    const keys = new Set(sample.map((book) => [textKey(book.title), textKey(book.author), book.year].join('\u0000')));
+    const keys = new Set(sample.map((book) => [searchKey(book.title), searchKey(book.author), book.year].join('\u0000')));
     expect(keys.size).toBe(sample.length);
   });
 

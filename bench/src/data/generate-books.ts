@@ -1,4 +1,4 @@
-import { type BookInput, textKey } from '@books/contracts';
+import { type BookInput, searchKey } from '@books/contracts';
 import { SeededRandom } from './seeded-random';
 import { NAMING_CULTURES, type NamingCulture, TITLE_LANGUAGES, type TitleLanguage, type TitleLanguageName } from './word-lists';
 
@@ -45,7 +45,7 @@ export function* generateBooks({ count, seed, latestYear = DEFAULT_LATEST_YEAR }
   let repeats = 0;
   while (made.size < count) {
     const book = randomBook(random, latestYear);
-    const key = [textKey(book.title), textKey(book.author), book.year].join('\u0000');
+    const key = [searchKey(book.title), searchKey(book.author), book.year].join('\u0000');
     if (made.has(key)) {
       if (++repeats >= MAX_REPEATS_IN_A_ROW) throw new Error(`The word lists cannot make ${count} different books; ${made.size} made`);
       continue;

@@ -96,6 +96,9 @@ export class CatalogueIndex {
   private readonly byId = new Map<string, IndexedBook>();
   private readonly orders = new Map<SortField, IndexedBook[]>(Object.keys(SORT_KEYS).map((field) => [field as SortField, []]));
   private readCount = 0;
+  /** Changes applied to `byId` and not yet to the orders (see settle). */
+  private pendingPuts = new Set<IndexedBook>();
+  private pendingGone = new Set<IndexedBook>();
 
   get size(): number {
     return this.byId.size;
@@ -119,37 +122,50 @@ export class CatalogueIndex {
       const seen = newest.get(change.id);
       if (!seen || change.version > seen.version) newest.set(change.id, change);
     }
-    const puts: IndexedBook[] = [];
-    const gone: IndexedBook[] = [];
     for (const { id, version, book } of newest.values()) {
       const old = this.byId.get(id);
       if (old && old.book.version >= version) continue;
-      if (old) gone.push(old);
-      if (book) puts.push(indexed(book));
+      if (old) {
+        // A book that never reached the orders simply leaves the queue.
+        if (!this.pendingPuts.delete(old)) this.pendingGone.add(old);
+        this.byId.delete(id);
+        if (old.book.read) this.readCount--;
+      }
+      if (book) {
+        const entry = indexed(book);
+        this.pendingPuts.add(entry);
+        this.byId.set(id, entry);
+        if (book.read) this.readCount++;
+      }
     }
-    if (gone.length + puts.length === 0) return;
-    const bulk = gone.length + puts.length > BULK_THRESHOLD;
-    const leaving = new Set(gone);
+  }
+
+  /**
+   * Brings the sort orders up to date with the changes applied since the last read. Deferred
+   * to the read, so an import of 100,000 books costs one merge per read that comes along, not
+   * one per batch in every replica. A few changes are moved one by one (a binary search and a
+   * splice each); many are merged in one pass.
+   */
+  private settle(): void {
+    const changed = this.pendingPuts.size + this.pendingGone.size;
+    if (changed === 0) return;
+    const puts = [...this.pendingPuts];
+    const gone = this.pendingGone;
     for (const [field, entries] of this.orders) {
       const compare = COMPARATORS[field];
-      if (bulk) {
-        this.orders.set(field, merge(leaving.size > 0 ? entries.filter((entry) => !leaving.has(entry)) : entries, puts.toSorted(compare), compare));
+      if (changed > BULK_THRESHOLD) {
+        this.orders.set(field, merge(gone.size > 0 ? entries.filter((entry) => !gone.has(entry)) : entries, puts.toSorted(compare), compare));
       } else {
         for (const entry of gone) entries.splice(search(entries, entry, compare), 1);
         for (const entry of puts) entries.splice(search(entries, entry, compare), 0, entry);
       }
     }
-    for (const entry of gone) {
-      this.byId.delete(entry.book.id);
-      if (entry.book.read) this.readCount--;
-    }
-    for (const entry of puts) {
-      this.byId.set(entry.book.id, entry);
-      if (entry.book.read) this.readCount++;
-    }
+    this.pendingPuts = new Set();
+    this.pendingGone = new Set();
   }
 
   page(query: IndexQuery): IndexPage {
+    this.settle();
     const view = this.view(query.sort);
     const words = query.q ? searchWords(query.q) : [];
     const start = query.after ? this.positionAfter(view, query.after) : 0;
@@ -182,6 +198,7 @@ export class CatalogueIndex {
 
   /** Every book, in a stable order (oldest first), for an export. */
   *all(): Iterable<Book> {
+    this.settle();
     for (const entry of this.orders.get('createdAt') ?? []) yield entry.book;
   }
 
@@ -282,17 +299,14 @@ function search(entries: IndexedBook[], entry: IndexedBook, compare: Compare): n
   return low;
 }
 
-/** Merges sorted `additions` into sorted `entries`: a binary search per addition, the rest copied in runs. */
+/** Merges sorted `additions` into sorted `entries` in one pass. */
 function merge(entries: IndexedBook[], additions: IndexedBook[], compare: Compare): IndexedBook[] {
-  const out: IndexedBook[] = [];
-  let from = 0;
-  for (const addition of additions) {
-    const at = search(entries, addition, compare);
-    for (let i = from; i < at; i++) out.push(entries[i]);
-    out.push(addition);
-    from = Math.max(from, at);
-  }
-  for (let i = from; i < entries.length; i++) out.push(entries[i]);
+  if (entries.length === 0) return additions;
+  const out = new Array<IndexedBook>(entries.length + additions.length);
+  let [i, j, k] = [0, 0, 0];
+  while (i < entries.length && j < additions.length) out[k++] = compare(entries[i], additions[j]) <= 0 ? entries[i++] : additions[j++];
+  while (i < entries.length) out[k++] = entries[i++];
+  while (j < additions.length) out[k++] = additions[j++];
   return out;
 }
 

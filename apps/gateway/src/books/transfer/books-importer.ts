@@ -44,6 +44,8 @@ export class BooksImporter {
     };
     let batch: { where: Pick<ImportRejection, 'record' | 'line'>; book: ImportBooksRequest['books'][number] }[] = [];
     let position: number | undefined;
+    /** The ids of this file's records so far: a second record naming the same book is refused, so a re-import changes nothing. */
+    const ids = new Map<string, number>();
     const send = async () => {
       if (batch.length === 0) return;
       const sending = batch;
@@ -68,8 +70,15 @@ export class BooksImporter {
         reject(...parsed.error.issues.map((issue) => ({ ...where, ...(issue.path.length > 0 ? { field: issue.path.join('.') } : {}), reason: issue.message })));
         continue;
       }
-      const { id, book } = parsed.data;
-      batch.push({ where, book: { id: id ?? naturalBookId(book), book } });
+      const { id: given, book } = parsed.data;
+      const id = given ?? naturalBookId(book);
+      const first = ids.get(id);
+      if (first !== undefined) {
+        reject({ ...where, reason: `Record ${first} of this file is the same book (${given ? 'the same id' : 'the same title, author and year, ignoring case, accents and apostrophes'})` });
+        continue;
+      }
+      ids.set(id, raw.record);
+      batch.push({ where, book: { id, book } });
       if (batch.length >= IMPORT_LIMITS.batchSize) await send();
     }
     await send();
