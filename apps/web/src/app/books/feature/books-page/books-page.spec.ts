@@ -234,6 +234,23 @@ describe('BooksPage', () => {
       expect(openDialogTitles()).toEqual([]);
     });
 
+    it('has the browser ask before leaving the page while a file uploads', async () => {
+      await visit();
+      const leave = () => {
+        const event = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(event);
+        return event.defaultPrevented;
+      };
+      expect(leave()).toBe(false);
+
+      await chooseFile();
+      expect(leave()).toBe(true);
+
+      api.upload.finish();
+      await settle();
+      expect(leave()).toBe(false);
+    });
+
     it('says why an import failed, and tries again on request', async () => {
       await visit();
       await chooseFile();

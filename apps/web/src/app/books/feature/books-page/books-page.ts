@@ -30,6 +30,7 @@ import { openImportReportDialog } from '../import-report-dialog/import-report-di
   templateUrl: './books-page.html',
   styleUrl: './books-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(window:beforeunload)': 'confirmLeaving($event)' },
 })
 export class BooksPage {
   protected readonly store = inject(BooksStore);
@@ -77,6 +78,11 @@ export class BooksPage {
   protected dismissImport(): void {
     this.imports.dismiss();
     this.toolbar().focusImport();
+  }
+
+  /** Leaving the page aborts an upload half way: the browser asks first. */
+  protected confirmLeaving(event: BeforeUnloadEvent): void {
+    if (this.imports.busy()) event.preventDefault();
   }
 
   protected clearSearch(): void {
