@@ -1,4 +1,4 @@
-import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { provideHttpClient, withInterceptors, withXhr } from '@angular/common/http';
 import { type ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { appRoutes } from './app.routes';
@@ -10,7 +10,9 @@ export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideRouter(appRoutes),
+    // XHR, not fetch: only XHR reports upload progress, which the import's progress bar shows
+    // (Angular's FetchBackend throws on upload progress; fetch has no upload events).
     // The first interceptor sees the final outcome: retries happen inside, errors are read outside.
-    provideHttpClient(withFetch(), withInterceptors([apiErrorsInterceptor, retryReadsInterceptor])),
+    provideHttpClient(withXhr(), withInterceptors([apiErrorsInterceptor, retryReadsInterceptor])),
   ],
 };

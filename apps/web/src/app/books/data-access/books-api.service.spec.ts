@@ -1,10 +1,10 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpEventType, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { aBook } from '../testing/books.fixtures';
 import { apiErrorsInterceptor } from './api-errors.interceptor';
-import { BooksApi } from './books-api.service';
+import { BooksApi, exportUrl } from './books-api.service';
 import { ApiError } from './problem';
 
 describe('BooksApi', () => {
@@ -92,5 +92,68 @@ describe('BooksApi', () => {
     http.expectOne(() => true).error(new ProgressEvent('error'), { status: 0 });
 
     await expect(page).rejects.toMatchObject({ unreachable: true });
+  });
+
+  describe('importFile', () => {
+    const file = new File(['title,author\nDune,Frank Herbert\n'], 'books.csv', { type: 'text/csv' });
+    const report = { received: 1, created: 1, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
+
+    it('posts the file as it is, with its content type, and follows the upload to the report', async () => {
+      const progress = firstValueFrom(api.importFile(file, 'text/csv').pipe(toArray()));
+
+      const request = http.expectOne('/api/books/import');
+      expect(request.request.method).toBe('POST');
+      expect(request.request.body).toBe(file);
+      expect(request.request.headers.get('Content-Type')).toBe('text/csv');
+      expect(request.request.reportProgress).toBe(true);
+      // The testing backend has sent HttpEventType.Sent already.
+      request.event({ type: HttpEventType.UploadProgress, loaded: 10, total: file.size });
+      request.event({ type: HttpEventType.UploadProgress, loaded: file.size, total: file.size });
+      request.event({ type: HttpEventType.DownloadProgress, loaded: 20 });
+      request.flush(report);
+
+      expect(await progress).toEqual([
+        { phase: 'uploading', loaded: 0, total: file.size },
+        { phase: 'uploading', loaded: 10, total: file.size },
+        { phase: 'processing' },
+        { phase: 'processing' },
+        { phase: 'done', report },
+      ]);
+    });
+
+    it('takes the file’s size when the browser cannot tell the total', async () => {
+      const progress = firstValueFrom(api.importFile(file, 'text/csv').pipe(toArray()));
+
+      const request = http.expectOne('/api/books/import');
+      request.event({ type: HttpEventType.UploadProgress, loaded: 5 });
+      request.flush(report);
+
+      expect((await progress)[1]).toEqual({ phase: 'uploading', loaded: 5, total: file.size });
+    });
+
+    it('aborts the upload when unsubscribed', () => {
+      const subscription = api.importFile(file, 'text/csv').subscribe();
+      const request = http.expectOne('/api/books/import');
+
+      subscription.unsubscribe();
+
+      expect(request.cancelled).toBe(true);
+    });
+
+    it('fails with the problem the API answered', async () => {
+      const progress = lastValueFrom(api.importFile(file, 'text/csv'));
+
+      http.expectOne('/api/books/import').flush(
+        { title: 'The request body is too large', status: 413, detail: 'The request body is larger than the server accepts.' },
+        { status: 413, statusText: 'Payload Too Large' },
+      );
+
+      await expect(progress).rejects.toMatchObject({ status: 413, title: 'The request body is too large' });
+    });
+  });
+
+  it('links each export format to its download', () => {
+    expect(exportUrl('csv')).toBe('/api/books/export?format=csv');
+    expect(exportUrl('ndjson')).toBe('/api/books/export?format=ndjson');
   });
 });

@@ -1,9 +1,17 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, type HttpEvent, HttpEventType, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { Book, BookInput, BookPage, ListBooksRequest } from '@books/contracts';
-import type { Observable } from 'rxjs';
+import type { Book, BookInput, BookPage, ExportFormat, ImportReport, ListBooksRequest } from '@books/contracts';
+import { type Observable, filter, map } from 'rxjs';
 
 export const BOOKS_URL = '/api/books';
+export const IMPORT_URL = `${BOOKS_URL}/import`;
+export const EXPORT_URL = `${BOOKS_URL}/export`;
+
+/** Where an import is: the file going up, then the API reading and saving it, then its report. */
+export type ImportProgress =
+  | { readonly phase: 'uploading'; readonly loaded: number; readonly total: number }
+  | { readonly phase: 'processing' }
+  | { readonly phase: 'done'; readonly report: ImportReport };
 
 /**
  * The REST API of the catalogue, one method per call. Failures arrive as `ApiError`
@@ -37,6 +45,45 @@ export class BooksApi {
   /** Deletes the book, only if it is still at `expectedVersion` (else 412). */
   delete(id: string, expectedVersion: number): Observable<void> {
     return this.http.delete<void>(bookUrl(id), { headers: { 'If-Match': etag(expectedVersion) } });
+  }
+
+  /**
+   * Sends a file to import as it is, streamed by the browser from disk, and follows it: bytes
+   * uploaded, then the wait while the API reads and saves it, then its report. Unsubscribing
+   * aborts the upload.
+   */
+  importFile(file: Blob, contentType: string): Observable<ImportProgress> {
+    return this.http
+      .post<ImportReport>(IMPORT_URL, file, { headers: { 'Content-Type': contentType }, reportProgress: true, observe: 'events' })
+      .pipe(
+        map((event) => importProgress(event, file.size)),
+        filter((progress): progress is ImportProgress => progress !== undefined),
+      );
+  }
+}
+
+/** A plain link downloads the whole catalogue: the API names the file (Content-Disposition). */
+export function exportUrl(format: ExportFormat): string {
+  return `${EXPORT_URL}?format=${format}`;
+}
+
+const EMPTY_REPORT: ImportReport = { received: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
+
+function importProgress(event: HttpEvent<ImportReport>, size: number): ImportProgress | undefined {
+  switch (event.type) {
+    case HttpEventType.Sent:
+      return { phase: 'uploading', loaded: 0, total: size };
+    case HttpEventType.UploadProgress: {
+      const total = event.total ?? size;
+      return event.loaded < total ? { phase: 'uploading', loaded: event.loaded, total } : { phase: 'processing' };
+    }
+    case HttpEventType.ResponseHeader:
+    case HttpEventType.DownloadProgress:
+      return { phase: 'processing' };
+    case HttpEventType.Response:
+      return { phase: 'done', report: { ...EMPTY_REPORT, ...event.body, rejections: event.body?.rejections ?? [] } };
+    default:
+      return undefined;
   }
 }
 

@@ -146,6 +146,11 @@ export class BooksStore {
     this.reloads.next();
   }
 
+  /** Refetches the page without a loading state, as after a live change: for changes made in bulk. */
+  refresh(): void {
+    this.refreshes.next();
+  }
+
   async create(book: BookInput, idempotencyKey: string): Promise<SaveResult> {
     try {
       const created = await firstValueFrom(this.api.create(book, idempotencyKey));

@@ -1,7 +1,15 @@
 import type { Provider } from '@angular/core';
-import { type Book, type BookInput, type BookPage, type FieldError, type ListBooksRequest, parseSortKey } from '@books/contracts';
-import { type Observable, Subject, defer, first, of, switchMap, throwError } from 'rxjs';
-import { BooksApi } from '../data-access/books-api.service';
+import {
+  type Book,
+  type BookInput,
+  type BookPage,
+  type FieldError,
+  type ImportReport,
+  type ListBooksRequest,
+  parseSortKey,
+} from '@books/contracts';
+import { Observable, Subject, defer, first, of, switchMap, throwError } from 'rxjs';
+import { BooksApi, type ImportProgress } from '../data-access/books-api.service';
 import { ApiError } from '../data-access/problem';
 import { aBook } from './books.fixtures';
 
@@ -10,15 +18,19 @@ type Call =
   | { readonly method: 'get'; readonly id: string }
   | { readonly method: 'create'; readonly book: BookInput; readonly idempotencyKey: string }
   | { readonly method: 'replace'; readonly id: string; readonly book: BookInput; readonly expectedVersion: number }
-  | { readonly method: 'delete'; readonly id: string; readonly expectedVersion: number };
+  | { readonly method: 'delete'; readonly id: string; readonly expectedVersion: number }
+  | { readonly method: 'importFile'; readonly file: Blob; readonly contentType: string };
 
 /**
  * An in-memory catalogue behind the BooksApi interface, with the API's rules that the UI
- * depends on: sorting, search, the read filter, paging, versions and If-Match.
+ * depends on: sorting, search, the read filter, paging, versions and If-Match. Imports are
+ * driven by the test, step by step (see {@link FakeUpload}).
  */
 export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
   books: Book[] = [];
   readonly calls: Call[] = [];
+  /** Every import sent, newest last. */
+  readonly uploads: FakeUpload[] = [];
   private readonly failures: ApiError[] = [];
   private gate?: Subject<void>;
 
@@ -45,6 +57,13 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
     const gate = this.gate;
     this.gate = undefined;
     gate?.next();
+  }
+
+  /** The latest import sent. */
+  get upload(): FakeUpload {
+    const upload = this.uploads.at(-1);
+    if (!upload) throw new Error('No file has been imported');
+    return upload;
   }
 
   callsTo<M extends Call['method']>(method: M): Extract<Call, { method: M }>[] {
@@ -91,6 +110,13 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
     });
   }
 
+  importFile(file: Blob, contentType: string): Observable<ImportProgress> {
+    this.calls.push({ method: 'importFile', file, contentType });
+    const upload = new FakeUpload(file.size, (books) => (this.books = [...this.books, ...books.map((book) => aBook(book))]));
+    this.uploads.push(upload);
+    return upload.progress$;
+  }
+
   private answer<T>(call: Call, result: () => T): Observable<T> {
     this.calls.push(call);
     const failure = this.failures.shift();
@@ -109,6 +135,51 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
     const book = this.find(id);
     if (book.version !== expectedVersion) throw problem(412, 'The book was changed by someone else');
     return book;
+  }
+}
+
+/**
+ * One import on its way: the test moves it on (bytes sent, the API reading, its report or a
+ * failure) and sees whether the app aborted it.
+ */
+export class FakeUpload {
+  /** The app unsubscribed before the answer: the upload was aborted. */
+  aborted = false;
+  private answered = false;
+  private readonly observers: { next: (progress: ImportProgress) => void; error: (error: unknown) => void; complete: () => void }[] = [];
+
+  readonly progress$ = new Observable<ImportProgress>((observer) => {
+    this.observers.push(observer);
+    return () => {
+      if (!this.answered) this.aborted = true;
+    };
+  });
+
+  constructor(
+    readonly size: number,
+    private readonly addBooks: (books: Partial<Book>[]) => void,
+  ) {}
+
+  sent(loaded: number): void {
+    this.emit(loaded < this.size ? { phase: 'uploading', loaded, total: this.size } : { phase: 'processing' });
+  }
+
+  /** The API's answer; `books` join the catalogue, as the API would have saved them. */
+  finish(report: Partial<ImportReport> = {}, books: Partial<Book>[] = []): void {
+    this.answered = true;
+    this.addBooks(books);
+    const full = { received: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [], ...report };
+    this.emit({ phase: 'done', report: full });
+    this.observers.forEach((observer) => observer.complete());
+  }
+
+  fail(error: ApiError): void {
+    this.answered = true;
+    this.observers.forEach((observer) => observer.error(error));
+  }
+
+  private emit(progress: ImportProgress): void {
+    this.observers.forEach((observer) => observer.next(progress));
   }
 }
 

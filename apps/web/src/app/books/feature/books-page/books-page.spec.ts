@@ -9,6 +9,7 @@ import { dialogTitled, openDialogTitles } from '../../testing/dialogs';
 import { button, field, queryButton, textOf, type } from '../../testing/dom';
 import { FakeBooksApi, problem } from '../../testing/fake-books-api';
 import { FakeEventSources } from '../../testing/fake-event-source';
+import { fakeObjectUrls } from '../../testing/object-urls';
 import { BooksPage } from './books-page';
 
 describe('BooksPage', () => {
@@ -168,5 +169,116 @@ describe('BooksPage', () => {
     expect(titles()[1]).toBe('Title 02, revised');
     expect(page.querySelectorAll('tbody tr')[1].classList).toContain('is-highlighted');
     expect(queryButton(page, 'Edit Title 02, revised')).toBeDefined();
+  });
+
+  describe('importing', () => {
+    const file = new File(['title,author\n'.padEnd(1000, 'x')], 'more-books.csv', { type: 'text/csv' });
+    const progressbar = () => page.querySelector('[role="progressbar"]');
+
+    async function chooseFile(chosen = file): Promise<void> {
+      const input = page.querySelector<HTMLInputElement>('input[type="file"]')!;
+      Object.defineProperty(input, 'files', { value: [chosen], configurable: true });
+      input.dispatchEvent(new Event('change'));
+      await settle();
+    }
+
+    it('shows the upload, then the report, and the imported books in the list', async () => {
+      fakeObjectUrls();
+      await visit();
+      await chooseFile();
+
+      expect(api.upload.size).toBe(file.size);
+      expect(button(page, 'Import').getAttribute('aria-disabled')).toBe('true');
+      api.upload.sent(250);
+      await settle();
+      expect(progressbar()?.getAttribute('aria-valuenow')).toBe('25');
+
+      api.upload.sent(file.size);
+      await settle();
+      expect(progressbar()?.hasAttribute('aria-valuenow')).toBe(false);
+      expect(textOf(page)).toContain('Processing…');
+
+      const rejection = { record: 3, line: 4, field: 'author', reason: 'The author is required' };
+      api.upload.finish({ received: 3, created: 2, rejected: 1, rejections: [rejection] }, [
+        { title: 'Aardvark Days', author: 'Aaron Abbott' },
+        { title: 'Second', author: 'Aaron Abbott' },
+      ]);
+      await settle(REFRESH_COALESCE_MS + 50);
+
+      expect(progressbar()).toBeNull();
+      const report = dialogTitled('Import finished');
+      expect(textOf(report)).toContain('“more-books.csv”: 3 records read, 1 rejected.');
+      expect([...report.querySelectorAll('tbody td')].map(textOf)).toEqual(['3', '4', 'author', 'The author is required']);
+      expect(titles().slice(0, 2)).toEqual(['Aardvark Days', 'Second']);
+      expect(range()).toBe('1–8 of 44');
+
+      button(report, 'Close').click();
+      await settle();
+      expect(openDialogTitles()).toEqual([]);
+      expect(button(page, 'Import').hasAttribute('aria-disabled')).toBe(false);
+    });
+
+    it('aborts the upload on Cancel and gives the keyboard back to Import', async () => {
+      await visit();
+      await chooseFile();
+      api.upload.sent(100);
+      await settle();
+
+      button(page, 'Cancel').click();
+      await settle();
+
+      expect(api.upload.aborted).toBe(true);
+      expect(progressbar()).toBeNull();
+      expect(document.activeElement).toBe(button(page, 'Import'));
+      expect(TestBed.inject(Toaster).toasts()[0]).toMatchObject({ tone: 'info', message: expect.stringContaining('cancelled') });
+      expect(openDialogTitles()).toEqual([]);
+    });
+
+    it('has the browser ask before leaving the page while a file uploads', async () => {
+      await visit();
+      const leave = () => {
+        const event = new Event('beforeunload', { cancelable: true });
+        window.dispatchEvent(event);
+        return event.defaultPrevented;
+      };
+      expect(leave()).toBe(false);
+
+      await chooseFile();
+      expect(leave()).toBe(true);
+
+      api.upload.finish();
+      await settle();
+      expect(leave()).toBe(false);
+    });
+
+    it('says why an import failed, and tries again on request', async () => {
+      await visit();
+      await chooseFile();
+
+      api.upload.fail(problem(503, 'The books service is unavailable', 'No books-service replica is reachable right now.'));
+      await settle();
+      expect(textOf(page.querySelector('[role="alert"]'))).toContain(
+        '“more-books.csv” could not be imported. No books-service replica is reachable right now.',
+      );
+
+      button(page, 'Try again').click();
+      await settle();
+      expect(api.uploads).toHaveLength(2);
+      expect(page.querySelector('[role="alert"]')).toBeNull();
+      expect(document.activeElement).toBe(button(page, 'Cancel'));
+    });
+
+    it('refuses a file it cannot import without sending it', async () => {
+      await visit();
+      await chooseFile(new File(['x'], 'books.xlsx'));
+
+      expect(api.uploads).toEqual([]);
+      expect(textOf(page.querySelector('[role="alert"]'))).toContain('“books.xlsx” is not a file the catalogue can import.');
+
+      button(page, 'Dismiss').click();
+      await settle();
+      expect(page.querySelector('[role="alert"]')).toBeNull();
+      expect(document.activeElement).toBe(button(page, 'Import'));
+    });
   });
 });

@@ -90,4 +90,55 @@ describe('BookToolbar', () => {
 
     expect(added).toHaveBeenCalled();
   });
+
+  describe('Import', () => {
+    const fileInput = () => element.querySelector<HTMLInputElement>('input[type="file"]')!;
+
+    function choose(file: File): void {
+      Object.defineProperty(fileInput(), 'files', { value: [file], configurable: true });
+      fileInput().dispatchEvent(new Event('change'));
+    }
+
+    it('opens the file picker for the formats the API reads', () => {
+      render();
+      const picked = jest.spyOn(fileInput(), 'click').mockImplementation(() => undefined);
+
+      button(element, 'Import').click();
+
+      expect(picked).toHaveBeenCalledTimes(1);
+      expect(fileInput().accept).toBe('.csv,.ndjson,.jsonl,.json');
+    });
+
+    it('passes on the file chosen', () => {
+      const chosen = jest.fn();
+      fixture.componentInstance.importFile.subscribe(chosen);
+      render();
+      const file = new File(['title,author'], 'books.csv');
+
+      choose(file);
+
+      expect(chosen).toHaveBeenCalledWith(file);
+      expect(fileInput().value).toBe('');
+    });
+
+    it('waits, still focusable, while an import runs', () => {
+      fixture.componentRef.setInput('importing', true);
+      render();
+      const picked = jest.spyOn(fileInput(), 'click').mockImplementation(() => undefined);
+      const importButton = button(element, 'Import');
+
+      importButton.click();
+
+      expect(picked).not.toHaveBeenCalled();
+      expect(importButton.disabled).toBe(false);
+      expect(importButton.getAttribute('aria-disabled')).toBe('true');
+      expect(document.getElementById(importButton.getAttribute('aria-describedby')!)?.textContent).toBe('An import is under way.');
+    });
+  });
+
+  it('has the Export menu', () => {
+    render();
+
+    expect(button(element, 'Export').getAttribute('aria-expanded')).toBe('false');
+  });
 });

@@ -2,7 +2,9 @@ import { ChangeDetectionStrategy, Component, ElementRef, input, linkedSignal, ou
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { LIST_LIMITS } from '@books/contracts';
 import { Subject, debounceTime, filter, map } from 'rxjs';
+import { IMPORT_ACCEPT } from '../../data-access/book-import';
 import type { ReadFilter } from '../../data-access/book-list-query';
+import { ExportMenu } from '../export-menu/export-menu';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 
@@ -12,9 +14,10 @@ const READ_FILTERS: readonly { readonly value: ReadFilter; readonly label: strin
   { value: 'unread', label: 'Unread' },
 ];
 
-/** Search, the read filter and the "Add book" button, above the table. */
+/** Search and the read filter, then Import, Export and "Add book", above the table. */
 @Component({
   selector: 'app-book-toolbar',
+  imports: [ExportMenu],
   templateUrl: './book-toolbar.html',
   styleUrl: './book-toolbar.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -23,16 +26,23 @@ export class BookToolbar {
   /** The search in effect (from the URL). */
   readonly q = input.required<string>();
   readonly read = input.required<ReadFilter>();
+  /** An import is under way: Import waits for it. */
+  readonly importing = input(false);
 
   /** The search text, once the user pauses typing. */
   readonly searchChange = output<string>();
   readonly readChange = output<ReadFilter>();
   readonly addBook = output<void>();
+  /** The file the user chose to import. */
+  readonly importFile = output<File>();
 
   protected readonly readFilters = READ_FILTERS;
   protected readonly maxSearchLength = LIST_LIMITS.maxQueryLength;
+  protected readonly importAccept = IMPORT_ACCEPT;
 
   private readonly searchInput = viewChild.required<ElementRef<HTMLInputElement>>('searchInput');
+  private readonly importButton = viewChild.required<ElementRef<HTMLButtonElement>>('importButton');
+  private readonly fileInput = viewChild.required<ElementRef<HTMLInputElement>>('fileInput');
   private readonly typed = new Subject<string>();
   private lastSearch?: string;
 
@@ -61,6 +71,26 @@ export class BookToolbar {
 
   focusSearch(): void {
     this.searchInput().nativeElement.focus();
+  }
+
+  focusImport(): void {
+    this.importButton().nativeElement.focus();
+  }
+
+  /**
+   * Import stays focusable while an import runs (aria-disabled, not disabled): a disabled
+   * button would drop the focus of the keyboard user who just pressed it.
+   */
+  protected chooseFile(): void {
+    if (!this.importing()) this.fileInput().nativeElement.click();
+  }
+
+  protected onFileChosen(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    // Cleared, so choosing the same file again (after fixing it) is a change too.
+    input.value = '';
+    if (file) this.importFile.emit(file);
   }
 
   protected onSearchInput(event: Event): void {
