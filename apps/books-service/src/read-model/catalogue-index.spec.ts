@@ -142,6 +142,30 @@ describe('CatalogueIndex', () => {
     }
   });
 
+  it.each(SORT_KEYS)('finds exactly the books a full scan finds, in the list order, rare words and common alike, sorted %s', (sort: SortKey) => {
+    const names = ['Ash', 'Émile', 'O’Brien', 'Road', 'North', 'Zoë'];
+    const many = Array.from({ length: 400 }, (_, i) =>
+      book(`The ${names[i % 6]} ${i % 17 === 0 ? 'Orchard' : 'Garden'} ${i}`, `${names[(i * 5) % 6]} Writer`, {
+        year: i % 9 === 0 ? null : 1800 + (i % 50),
+        score: i % 4 === 0 ? null : i % 11,
+        read: i % 3 === 0,
+      }),
+    );
+    const index = indexOf(many);
+    // Each change moves books around the word index as well as the orders.
+    index.apply([{ id: many[0].id, version: 2, book: { ...many[0], version: 2, title: 'Renamed Orchard' } }, { id: many[1].id, version: 2, book: null }]);
+    const listed = index.page({ sort, offset: 0, limit: 100 }).items;
+    const all = [...listed, ...walk(index, { sort, limit: 100 }).slice(100)];
+    for (const q of ['orchard', 'the garden', 'obrien', "o'brien writer", 'zoe 1', 'e', 'nothing here']) {
+      const words = q.split(' ');
+      const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/’/g, "'");
+      const expected = all.filter((b) => words.every((word) => fold(`${b.title}\n${b.author}`).includes(fold(word)))).map((b) => b.id);
+      expect([q, walk(index, { sort, limit: 7, q }).map((b) => b.id)]).toEqual([q, expected]);
+      expect([q, index.page({ sort, offset: 3, limit: 5, q }).items.map((b) => b.id)]).toEqual([q, expected.slice(3, 8)]);
+      expect(index.page({ sort, offset: 0, limit: 1, q }).total).toBe(expected.length);
+    }
+  });
+
   it('lists every book for an export, oldest first', () => {
     const index = indexOf([emile, road, older]);
     expect([...index.all()].map((b) => b.title)).toEqual([road.title, emile.title, older.title]);

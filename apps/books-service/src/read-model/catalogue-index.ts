@@ -1,4 +1,5 @@
 import { type Book, type SortField, type SortKey, parseSortKey, searchKey, searchWords } from '@books/contracts';
+import { WordIndex } from './word-index';
 
 /** One book as the index holds it: the answer ready to send, and the keys it is sorted and searched by. */
 export interface IndexedBook {
@@ -76,6 +77,27 @@ function compareValues<T extends string | number>(a: T, b: T): number {
   return a === b ? 0 : a < b ? -1 : 1;
 }
 
+/** The order of a sort key as a comparator: descending reverses everything but where nulls go (last). */
+function directed(sort: SortKey): Compare {
+  const { field, direction } = parseSortKey(sort);
+  const compare = COMPARATORS[field];
+  if (direction === 1) return compare;
+  const isNull = field === 'year' || field === 'score' ? (e: IndexedBook) => e.book[field] === null : () => false;
+  return (a, b) => (isNull(a) !== isNull(b) ? (isNull(a) ? 1 : -1) : -compare(a, b));
+}
+
+/** The first index in [0, length) where `past` holds, for a `past` that is false and then true. */
+function firstAfter(length: number, past: (index: number) => boolean): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (past(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
 function compareNullsLast(a: number | null, b: number | null): number {
   if (a === b) return 0;
   if (a === null) return 1;
@@ -99,6 +121,7 @@ export class CatalogueIndex {
   /** Changes applied to `byId` and not yet to the orders (see settle). */
   private pendingPuts = new Set<IndexedBook>();
   private pendingGone = new Set<IndexedBook>();
+  private readonly words = new WordIndex();
 
   get size(): number {
     return this.byId.size;
@@ -106,10 +129,6 @@ export class CatalogueIndex {
 
   get(id: string): Book | undefined {
     return this.byId.get(id)?.book;
-  }
-
-  version(id: string): number | undefined {
-    return this.byId.get(id)?.book.version;
   }
 
   /**
@@ -129,12 +148,14 @@ export class CatalogueIndex {
         // A book that never reached the orders simply leaves the queue.
         if (!this.pendingPuts.delete(old)) this.pendingGone.add(old);
         this.byId.delete(id);
+        this.words.remove(old);
         if (old.book.read) this.readCount--;
       }
       if (book) {
         const entry = indexed(book);
         this.pendingPuts.add(entry);
         this.byId.set(id, entry);
+        this.words.add(entry);
         if (book.read) this.readCount++;
       }
     }
@@ -176,17 +197,45 @@ export class CatalogueIndex {
       return this.finish(query, items, view.length, from, from + items.length < view.length);
     }
 
-    // Filtered: one pass in the sort order. With a search it counts every match (the total);
-    // with only `read` the total is known, and the pass stops once the page is full.
-    const knownTotal = words.length === 0 ? (query.read ? this.readCount : this.byId.size - this.readCount) : undefined;
+    if (words.length > 0) return this.search(query, view, words);
+
+    // Only `read`: one pass in the sort order; its count is known, so the pass stops once the page is full.
+    const total = query.read ? this.readCount : this.byId.size - this.readCount;
+    return this.filtered(query, view, start, (entry) => entry.book.read === query.read, total);
+  }
+
+  /**
+   * A search: the word index names the matching books. When they are few (the usual case) they
+   * are sorted on their own; when they are a good part of the catalogue, one pass over the
+   * sorted order picks them out.
+   */
+  private search(query: IndexQuery, view: View, words: string[]): IndexPage {
+    const found = this.words.matching(words);
+    const matches = (entry: IndexedBook) => found.has(entry) && (query.read === undefined || entry.book.read === query.read);
+    if (found.size * 8 > view.length) {
+      const start = query.after ? this.positionAfter(view, query.after) : 0;
+      return this.filtered(query, view, start, matches);
+    }
+    const { field } = parseSortKey(query.sort);
+    const hits = [...found].filter(matches).sort(directed(query.sort));
+    let from = query.offset;
+    if (query.after) {
+      const probe = keysOf(field, query.after.keys);
+      from = firstAfter(hits.length, (i) => view.compareKeys(SORT_KEYS[field](hits[i]), probe) > 0);
+    }
+    const items = hits.slice(from, from + query.limit);
+    return this.finish(query, items, hits.length, from, from + items.length < hits.length);
+  }
+
+  /** One pass over the sorted order, keeping what `matches`; stops early when the total is known. */
+  private filtered(query: IndexQuery, view: View, start: number, matches: (entry: IndexedBook) => boolean, knownTotal?: number): IndexPage {
     const skip = query.after ? 0 : query.offset;
     let matched = 0;
     let before = 0;
     const items: IndexedBook[] = [];
     for (let i = 0; i < view.length; i++) {
       const entry = view.at(i);
-      if (query.read !== undefined && entry.book.read !== query.read) continue;
-      if (!words.every((word) => entry.text.includes(word))) continue;
+      if (!matches(entry)) continue;
       if (i < start) before++;
       else if (matched - before >= skip && items.length <= query.limit) items.push(entry);
       matched++;
@@ -216,14 +265,7 @@ export class CatalogueIndex {
   private positionAfter(view: View, after: CursorPosition): number {
     const { field } = parseSortKey(after.sort);
     const probe = keysOf(field, after.keys);
-    let low = 0;
-    let high = view.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (view.compareKeys(SORT_KEYS[field](view.at(mid)), probe) <= 0) low = mid + 1;
-      else high = mid;
-    }
-    return low;
+    return firstAfter(view.length, (i) => view.compareKeys(SORT_KEYS[field](view.at(i)), probe) > 0);
   }
 
   /** The books in the order of a sort key, ascending or descending. */
