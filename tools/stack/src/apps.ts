@@ -28,7 +28,7 @@ function builtEntry(app: string): string {
  * How the images run Node (deploy/docker/*.Dockerfile): the same flags here. The heap limits
  * keep V8 from growing the heap far past what is live: without them the gateway stays at
  * 170-250 MiB RSS after a burst of load; with them at ~145 MiB, and no slower (bench/README.md).
- * A books-service replica holds the whole catalogue in memory (about 1.3 KiB a book: 130 MiB
+ * A books-service replica holds the whole catalogue in memory (about 1.5 KiB a book: 150 MiB
  * at 100,000 books), so its limit is sized for that with room to spare.
  */
 export const NODE_FLAGS = {
