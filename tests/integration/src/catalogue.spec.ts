@@ -97,6 +97,14 @@ describe('cursor paging', () => {
     for (const id of before) if (!deleted.includes(id)) expect(seen).toContain(id);
   });
 
+  it('gives the page after the cursor, not a cached first page, when nothing changes in between', async () => {
+    const first = await api('/books?limit=3&sort=-title');
+    const second = await api(`/books?limit=3&sort=-title&cursor=${first.body.nextCursor}`);
+    const byOffset = await api('/books?limit=3&sort=-title&offset=3');
+    expect(second.body.items).toEqual(byOffset.body.items);
+    expect(second.body.offset).toBe(3);
+  });
+
   it('refuses a cursor from another sort, and an offset with a cursor', async () => {
     const { body } = await api('/books?limit=2&sort=title');
     const other = await api(`/books?limit=2&sort=author&cursor=${body.nextCursor}`);

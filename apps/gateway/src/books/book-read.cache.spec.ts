@@ -38,6 +38,15 @@ describe(BookReadCache.name, () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
+  it('keeps pages reached by different cursors apart', async () => {
+    const { sut } = setup();
+    const load = jest.fn(async () => page(1));
+    await sut.list(request, load);
+    await sut.list({ ...request, cursor: 'WyJhdXRob3IiXQ' }, load);
+    await sut.list({ ...request, cursor: 'WyJhdXRob3IiXQ' }, load);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('drops a book, and every list page, when an event about it arrives', async () => {
     const { sut, event } = setup();
     let version = 1;

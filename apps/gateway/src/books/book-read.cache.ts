@@ -68,7 +68,7 @@ export class BookReadCache implements OnModuleInit, OnModuleDestroy {
   }
 
   list(request: ListBooksRequest, load: () => Promise<BookPage>): Promise<BookPage> {
-    const key = `${request.sort}|${request.offset}|${request.limit}|${request.read ?? ''}|${request.q ?? ''}`;
+    const key = `${request.sort}|${request.offset}|${request.limit}|${request.read ?? ''}|${request.q ?? ''}|${request.cursor ?? ''}`;
     return this.read('list', this.lists, key, () => this.listGeneration, load);
   }
 
