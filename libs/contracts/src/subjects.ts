@@ -8,6 +8,10 @@ export const BooksSubjects = {
   create: 'books.v1.create',
   update: 'books.v1.update',
   delete: 'books.v1.delete',
+  /** A page of one book's versions, newest first. */
+  history: 'books.v1.history',
+  /** Brings a deleted book back at the next version, with its id. */
+  restore: 'books.v1.restore',
   /** A batch of validated import records (the gateway parses the file). */
   import: 'books.v1.import',
   /** The catalogue a page of up to 1,000 books at a time, oldest first (the gateway streams an export). */

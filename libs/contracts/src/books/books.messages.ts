@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { BookIdSchema, BookInputSchema, BookPatchSchema, type Book } from './book.schema';
 import type { BookPage, ListBooksRequest } from './list-books.schema';
 import type { ImportBooksRequest, ImportBooksResponse } from './import-export';
+import type { BookHistoryPage, BookHistoryRequest, RestoreBookRequest } from './history.schema';
 import { BooksSubjects } from '../subjects';
 
 /**
@@ -41,6 +42,8 @@ export interface BooksRpc {
   [BooksSubjects.create]: { request: CreateBookRequest; response: Book };
   [BooksSubjects.update]: { request: UpdateBookRequest; response: Book };
   [BooksSubjects.delete]: { request: DeleteBookRequest; response: { id: string; version: number } };
+  [BooksSubjects.history]: { request: BookHistoryRequest; response: BookHistoryPage };
+  [BooksSubjects.restore]: { request: RestoreBookRequest; response: Book };
   [BooksSubjects.import]: { request: ImportBooksRequest; response: ImportBooksResponse };
   [BooksSubjects.export]: { request: { cursor?: string }; response: BookPage };
   [BooksSubjects.ping]: { request: Record<string, never>; response: { replica: string } };
