@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   ErrorCode,
   type Book,
+  type BookHistoryPage,
+  type BookHistoryRequest,
   type BookPage,
   type BooksRpc,
   BooksSubjects,
@@ -12,6 +14,7 @@ import {
   type ListBooksRequest,
   MIN_POSITION_HEADER,
   POSITION_HEADER,
+  type RestoreBookRequest,
   type UpdateBookRequest,
 } from '@books/contracts';
 import type { MsgHdrs } from '@nats-io/transport-node';
@@ -89,6 +92,14 @@ export class BooksClient {
 
   delete(request: DeleteBookRequest, requestId: string): Promise<Positioned<BooksRpc[typeof BooksSubjects.delete]['response']>> {
     return this.write(BooksSubjects.delete, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
+  }
+
+  history(request: BookHistoryRequest, requestId: string, seen?: number): Promise<BookHistoryPage> {
+    return this.send(BooksSubjects.history, request, { requestId, idempotent: true, minPosition: this.atLeast(seen) });
+  }
+
+  restore(request: RestoreBookRequest, requestId: string): Promise<Positioned<Book>> {
+    return this.write(BooksSubjects.restore, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
   }
 
   /** A batch of import records. Safe to repeat (each record's id is decided), so retried like a read. */
