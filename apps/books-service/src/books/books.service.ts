@@ -218,7 +218,7 @@ export class BooksService {
    * book.created (a create at a version above 1).
    */
   async restore(id: string, expectedVersion: number | undefined, context: WriteContext = {}): Promise<Book> {
-    if (this.catalogue.get(id)) throw new BookNotDeletedError(id);
+    // From the change log, not from this replica's catalogue, which may not have the delete yet.
     const deletedAt = expectedVersion ?? (await this.newestVersion(id));
     const deletion = deletedAt > 1 ? await this.repository.findChange(changeId(id, deletedAt)) : null;
     if (deletedAt === 0 || (!deletion && expectedVersion === undefined)) throw new BookNotFoundError(id);
@@ -269,6 +269,8 @@ export class BooksService {
   private async catchUp({ minPosition }: ReadContext): Promise<void> {
     if (minPosition === undefined || this.catalogue.position >= minPosition) return;
     if (await this.catalogue.waitFor(minPosition, this.config.READ_YOUR_WRITES_WAIT_MS)) return;
+    // A position past the stream's end (from before it was recreated) is not waited for.
+    if (await this.catalogue.isBeyondStream(minPosition).catch(() => false)) return;
     throw new ServiceUnavailableError(`This replica has not caught up with the event stream (at ${this.catalogue.position}, asked for ${minPosition}); try again`);
   }
 

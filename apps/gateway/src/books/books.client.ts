@@ -115,12 +115,13 @@ export class BooksClient {
   }
 
   /**
-   * The position a read must include: what the caller says it has seen, and every write this
-   * gateway has answered, so a client that writes and reads through the same gateway reads its
-   * writes without sending anything back.
+   * The position a read must include: what the caller says it has seen, every write this
+   * gateway has answered (a client that writes and reads through the same gateway reads its
+   * writes without sending anything back), and every event this gateway has relayed (a browser
+   * that got an event over SSE never reads an older state after it).
    */
   private atLeast(seen: number | undefined): number | undefined {
-    const position = Math.max(seen ?? 0, this.written);
+    const position = Math.max(seen ?? 0, this.written, this.cache.latestSeen);
     return position > 0 ? position : undefined;
   }
 
