@@ -94,7 +94,14 @@ it('shows reconnecting while the stream is down, and catches up when it is back'
     await topology.gateway.process.start();
     // A change made while this reader was cut off still reaches the list.
     const title = (await alice.getByRole('rowheader').first().textContent())!.trim();
-    const page = await (await fetch(`${topology.web!.url}/api/books?limit=1`)).json();
+    // The gateway is only just back: ask until it answers (Nginx's 503 meanwhile is a problem, not a page).
+    const page = await eventually(
+      async () => {
+        const response = await fetch(`${topology.web!.url}/api/books?limit=1`);
+        return { status: response.status, body: await response.json() };
+      },
+      (answer) => expect(answer.status).toBe(200),
+    ).then((answer) => answer.body);
     await fetch(`${topology.web!.url}/api/books/${page.items[0].id}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
