@@ -115,7 +115,7 @@ export class BookHistoryStore {
     const newest = this.total();
     const newer = page.items.filter((entry) => entry.version > newest);
     if (newer.length === 0) return;
-    const joined = newer.at(-1)!.version === newest + 1;
+    const joined = newer[newer.length - 1].version === newest + 1;
     // A gap: the list starts over, and an older page still on its way no longer fits it.
     if (!joined) this.generation += 1;
     this.state.update((state) =>
