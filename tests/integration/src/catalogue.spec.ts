@@ -209,9 +209,76 @@ describe('read-your-writes', () => {
     }
   });
 
-  it('waits for a position no replica has reached, then answers 503', async () => {
+  it('does not wait for a position past the end of the stream (one from before the stream was recreated)', async () => {
+    const started = Date.now();
     const response = await api('/books?limit=1', { headers: { 'books-min-position': '999999999' } });
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_900);
+  });
+});
+
+describe('history and restore', () => {
+  async function bookWithHistory() {
+    const created = (await api('/books', { method: 'POST', json: { title: 'Versions', author: 'Historian', score: 5 } })).body;
+    await api(`/books/${created.id}`, { method: 'PATCH', json: { score: 7 } });
+    await api(`/books/${created.id}`, { method: 'PATCH', json: { title: 'Versions, revised', read: true } });
+    expect((await api(`/books/${created.id}`, { method: 'DELETE', headers: { 'if-match': '"3"' } })).status).toBe(204);
+    return created.id as string;
+  }
+
+  it("lists a book's versions newest first, field by field, a page at a time, deleted or not", async () => {
+    const id = await bookWithHistory();
+    const first = await api(`/books/${id}/history?limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((entry: any) => [entry.version, entry.type, entry.changes])).toEqual([
+      [4, 'deleted', [
+        { field: 'title', from: 'Versions, revised', to: null },
+        { field: 'author', from: 'Historian', to: null },
+        { field: 'score', from: 7, to: null },
+        { field: 'read', from: true, to: null },
+      ]],
+      [3, 'updated', [{ field: 'title', from: 'Versions', to: 'Versions, revised' }, { field: 'read', from: false, to: true }]],
+    ]);
+    expect(first.body.next).toBe(3);
+    const older = await api(`/books/${id}/history?limit=2&before=${first.body.next}`);
+    expect(older.body.items.map((entry: any) => [entry.version, entry.type, entry.changes.map((change: any) => change.field)])).toEqual([
+      [2, 'updated', ['score']],
+      [1, 'created', ['title', 'author', 'score', 'read']],
+    ]);
+    expect(older.body.next).toBeNull();
+    expect((await api('/books/00000000-0000-4000-8000-000000000000/history')).status).toBe(404);
+    expect((await api(`/books/${id}/history?before=1`)).status).toBe(400);
+  });
+
+  it('restores a deleted book with the same id at the next version, once', async () => {
+    const id = await bookWithHistory();
+    expect((await api(`/books/${id}/restore`, { method: 'POST', headers: { 'if-match': '"3"' } })).status).toBe(412);
+    const restored = await api(`/books/${id}/restore`, { method: 'POST', headers: { 'if-match': '"4"' } });
+    expect(restored.status).toBe(200);
+    expect(restored.headers.get('etag')).toBe('"5"');
+    expect(restored.body).toMatchObject({ id, version: 5, title: 'Versions, revised', score: 7, read: true });
+    expect((await api(`/books/${id}`)).body.version).toBe(5);
+    expect((await api(`/books/${id}/restore`, { method: 'POST' })).status).toBe(409);
+    expect((await api('/books/00000000-0000-4000-8000-000000000000/restore', { method: 'POST' })).status).toBe(404);
+    const [newest] = (await api(`/books/${id}/history?limit=1`)).body.items;
+    expect(newest).toMatchObject({ version: 5, type: 'created' });
+    const events = (await readAllEvents(topology.natsOptions())).filter((stored) => stored.event.bookId === id);
+    expect(events.map((stored) => `${stored.event.type}@${stored.event.version}`)).toEqual([
+      'book.created@1',
+      'book.updated@2',
+      'book.updated@3',
+      'book.deleted@4',
+      'book.created@5',
+    ]);
+  });
+
+  it('pages through a book with hundreds of versions at the same cost as through one with four', async () => {
+    const { id } = (await api('/books', { method: 'POST', json: { title: 'Busy', author: 'Editor' } })).body;
+    for (let i = 0; i < 150; i++) await api(`/books/${id}`, { method: 'PATCH', json: { score: i % 11 } });
+    const page = await api(`/books/${id}/history?before=100&limit=20`);
+    expect(page.body.items.map((entry: any) => entry.version)).toEqual(Array.from({ length: 20 }, (_, i) => 99 - i));
+    expect(page.body.next).toBe(80);
+    const newest = await api(`/books/${id}/history?limit=1`);
+    expect(newest.body.items[0].version).toBe(151);
   });
 });

@@ -2,16 +2,19 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import * as z from 'zod';
 import {
+  BookHistoryRequestSchema,
   BooksSubjects,
   CreateBookRequestSchema,
   DeleteBookRequestSchema,
   GetBookRequestSchema,
   ImportBooksRequestSchema,
   ListBooksRequestSchema,
+  RestoreBookRequestSchema,
   MIN_POSITION_HEADER,
   POSITION_HEADER,
   UpdateBookRequestSchema,
   type Book,
+  type BookHistoryPage,
   type BookPage,
   type ImportBooksResponse,
 } from '@books/contracts';
@@ -40,6 +43,22 @@ export class BooksController {
   @MessagePattern(BooksSubjects.get)
   get(@Payload(new ZodPayloadPipe(GetBookRequestSchema)) { id }: z.output<typeof GetBookRequestSchema>, @Ctx() context: NatsRpcContext): Promise<Book> {
     return this.books.get(id, readContext(context));
+  }
+
+  @MessagePattern(BooksSubjects.history)
+  history(
+    @Payload(new ZodPayloadPipe(BookHistoryRequestSchema)) { id, before, limit }: z.output<typeof BookHistoryRequestSchema>,
+    @Ctx() context: NatsRpcContext,
+  ): Promise<BookHistoryPage> {
+    return this.books.history(id, before, limit, readContext(context));
+  }
+
+  @MessagePattern(BooksSubjects.restore)
+  async restore(
+    @Payload(new ZodPayloadPipe(RestoreBookRequestSchema)) { id, expectedVersion }: z.output<typeof RestoreBookRequestSchema>,
+    @Ctx() context: NatsRpcContext,
+  ): Promise<Book> {
+    return this.positioned(context, await this.books.restore(id, expectedVersion, { requestId: context.getRequestId() }));
   }
 
   @MessagePattern(BooksSubjects.export)

@@ -132,4 +132,14 @@ describe('BooksService', () => {
       await expect(service.update(book.id, { score: 1 }, undefined)).rejects.toMatchObject({ code: ErrorCode.NotFound });
     });
   });
+
+  it('answers a read that names a stream position this replica has not applied with UNAVAILABLE, after waiting', async () => {
+    const { service, catalogue } = fakeWorld();
+    const started = Date.now();
+    await expect(service.list({ offset: 0, limit: 5, sort: 'title' }, { minPosition: catalogue.position + 1 })).rejects.toMatchObject({
+      code: ErrorCode.Unavailable,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(await service.list({ offset: 0, limit: 5, sort: 'title' }, { minPosition: catalogue.position })).toMatchObject({ total: 0 });
+  });
 });

@@ -5,6 +5,8 @@ import {
   type Book,
   type BookInput,
   type BookPage,
+  type BookHistoryEntry,
+  type BookHistoryPage,
   type BookPatch,
   type ImportBooksPayload,
   type ImportBooksResponse,
@@ -15,6 +17,7 @@ import {
   BookNotFoundError,
   ConcurrentChangeError,
   IdempotencyKeyReusedError,
+  BookNotDeletedError,
   InvalidPayloadError,
   ServiceUnavailableError,
   UnfinishedChangeError,
@@ -175,10 +178,99 @@ export class BooksService {
     }
   }
 
+  /**
+   * A page of the book's versions, newest first, each with what it changed. Versions are
+   * numbered 1..n without gaps, so a page is a handful of lookups by id in the change log,
+   * however many versions the book has. Works for deleted books.
+   */
+  async history(id: string, before: number | undefined, limit: number, context: ReadContext = {}): Promise<BookHistoryPage> {
+    await this.catchUp(context);
+    const newest = before === undefined ? await this.newestVersion(id) : before - 1;
+    if (newest === 0) throw new BookNotFoundError(id);
+    const oldest = Math.max(1, newest - limit + 1);
+    // One version more than the page, for what the oldest entry changed.
+    const versions = Array.from({ length: newest - Math.max(1, oldest - 1) + 1 }, (_, i) => newest - i);
+    const records = await Promise.all(versions.map((version) => this.repository.findChange(changeId(id, version))));
+    if (!records[0]) throw new BookNotFoundError(id);
+    const items: BookHistoryEntry[] = [];
+    for (let i = 0; i < newest - oldest + 1; i++) {
+      const change = records[i];
+      if (!change) continue; // committed versions have no gaps; a missing one is an unfinished write
+      const previous = records[i + 1]?.book ?? null;
+      items.push({
+        version: change.version,
+        type: change.type,
+        occurredAt: change.occurredAt.toISOString(),
+        book: change.book ? toBook(change.book) : null,
+        changes: EDITABLE_FIELDS.filter((field) => (previous?.[field] ?? null) !== (change.book?.[field] ?? null)).map((field) => ({
+          field,
+          from: previous ? previous[field] : null,
+          to: change.book ? change.book[field] : null,
+        })),
+      });
+    }
+    return { items, next: oldest > 1 ? oldest : null };
+  }
+
+  /**
+   * Brings a deleted book back with the same id, at the version after its delete, as it was
+   * before the delete: an undo that keeps links and open dialogs valid. Published as
+   * book.created (a create at a version above 1).
+   */
+  async restore(id: string, expectedVersion: number | undefined, context: WriteContext = {}): Promise<Book> {
+    // From the change log, not from this replica's catalogue, which may not have the delete yet.
+    const deletedAt = expectedVersion ?? (await this.newestVersion(id));
+    const deletion = deletedAt > 1 ? await this.repository.findChange(changeId(id, deletedAt)) : null;
+    if (deletedAt === 0 || (!deletion && expectedVersion === undefined)) throw new BookNotFoundError(id);
+    if (!deletion || deletion.type !== 'deleted') {
+      if (expectedVersion !== undefined) throw new VersionMismatchError(id, expectedVersion, await this.newestVersion(id));
+      throw new BookNotDeletedError(id);
+    }
+    // Built only on a published state: the delete's event must be out (per-book event order).
+    const published = await this.published(id, deletedAt, Date.now() + this.config.WRITE_DEADLINE_MS);
+    if (published.version !== deletedAt || published.book) throw new VersionMismatchError(id, deletedAt, published.version);
+    const before = (await this.repository.findChange(changeId(id, deletedAt - 1)))?.book;
+    if (!before) throw new BookNotFoundError(id);
+    const result = await this.committer.submit({
+      bookId: id,
+      base: { version: deletedAt, book: null },
+      build: (state) => {
+        if (state.version !== deletedAt || state.book) throw new VersionMismatchError(id, deletedAt, state.version);
+        const now = new Date();
+        return newChange('created', id, toBookDocument(id, pickEditable(before), deletedAt + 1, before.createdAt, now), context);
+      },
+    });
+    if (result.outcome !== 'committed' || !result.change.book) throw new VersionMismatchError(id, deletedAt, deletedAt + 1);
+    return toBook(result.change.book);
+  }
+
+  /** The book's newest committed version (0 if it never existed): from memory when it is live, else by probing the change log. */
+  private async newestVersion(id: string): Promise<number> {
+    const known = this.catalogue.get(id)?.version ?? this.states.get(id)?.version ?? 0;
+    const exists = async (version: number) => (await this.repository.findChange(changeId(id, version))) !== null;
+    if (known === 0 && !(await exists(1))) return 0;
+    // Versions have no gaps: double past the last known one, then halve back (2 log n lookups).
+    let low = Math.max(1, known);
+    let step = 1;
+    while (await exists(low + step)) {
+      low += step;
+      step *= 2;
+    }
+    let high = low + step; // does not exist
+    while (high - low > 1) {
+      const mid = (low + high) >>> 1;
+      if (await exists(mid)) low = mid;
+      else high = mid;
+    }
+    return low;
+  }
+
   /** Waits until this replica's catalogue includes what the caller has seen (its own writes, made through any replica). */
   private async catchUp({ minPosition }: ReadContext): Promise<void> {
     if (minPosition === undefined || this.catalogue.position >= minPosition) return;
     if (await this.catalogue.waitFor(minPosition, this.config.READ_YOUR_WRITES_WAIT_MS)) return;
+    // A position past the stream's end (from before it was recreated) is not waited for.
+    if (await this.catalogue.isBeyondStream(minPosition).catch(() => false)) return;
     throw new ServiceUnavailableError(`This replica has not caught up with the event stream (at ${this.catalogue.position}, asked for ${minPosition}); try again`);
   }
 

@@ -27,6 +27,13 @@ export class VersionMismatchError extends DomainError {
   }
 }
 
+export class BookNotDeletedError extends DomainError {
+  readonly code = ErrorCode.Conflict;
+  constructor(id: string) {
+    super(`Book ${id} is not deleted: there is nothing to restore`);
+  }
+}
+
 export class ConcurrentChangeError extends DomainError {
   readonly code = ErrorCode.Conflict;
   constructor(id: string) {

@@ -105,6 +105,15 @@ export class CatalogueReadModel {
     return this.index.all();
   }
 
+  /**
+   * Whether `position` is beyond the end of the stream: it came from before the stream was
+   * recreated (or is made up), and waiting for it would never end.
+   */
+  async isBeyondStream(position: number): Promise<boolean> {
+    const jsm = await jetstreamManager(this.nats.connection);
+    return (await jsm.streams.info(BOOK_EVENTS_STREAM)).state.last_seq < position;
+  }
+
   /** Resolves true once the index has applied `position`, false after `timeoutMs`. */
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
     if (this.applied >= position) return Promise.resolve(true);

@@ -58,6 +58,11 @@ export class BookReadCache implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
+  /** The stream position of the last event this gateway has seen (and relayed). */
+  get latestSeen(): number {
+    return this.feed.latestSeq;
+  }
+
   /** Whether the cache reflects stream position `position`: this gateway has seen its event (or no position was named). */
   covers(position: number | undefined): boolean {
     return position === undefined || this.feed.latestSeq >= position;

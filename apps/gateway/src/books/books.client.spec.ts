@@ -7,6 +7,7 @@ import { BooksClient } from './books.client';
 function setup() {
   const rpc = { request: jest.fn().mockResolvedValue({ id: 'b1', version: 2 }) };
   const cache = {
+    latestSeen: 0,
     covers: (position: number | undefined) => position === undefined || position <= 10,
     list: jest.fn((_request: unknown, load: () => Promise<BookPage>) => load()),
     book: (_id: string, load: () => Promise<Book>) => load(),
@@ -58,6 +59,13 @@ describe(BooksClient.name, () => {
     await sut.list({ offset: 0, limit: 8, sort: 'author' }, 'req-3');
     expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-3', idempotent: true, headers: { 'books-min-position': '42' } });
     expect(cache.list).toHaveBeenCalledTimes(1);
+  });
+
+  it('makes a read include every event this gateway has relayed', async () => {
+    const { sut, cache, options } = setup();
+    cache.latestSeen = 9;
+    await sut.get('b1', 'req-1');
+    expect(options()).toEqual({ timeoutMs: 3_000, requestId: 'req-1', idempotent: true, headers: { 'books-min-position': '9' } });
   });
 
   it('drops the written book from the cache even when the write fails', async () => {

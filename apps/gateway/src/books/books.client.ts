@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   ErrorCode,
   type Book,
+  type BookHistoryPage,
+  type BookHistoryRequest,
   type BookPage,
   type BooksRpc,
   BooksSubjects,
@@ -12,6 +14,7 @@ import {
   type ListBooksRequest,
   MIN_POSITION_HEADER,
   POSITION_HEADER,
+  type RestoreBookRequest,
   type UpdateBookRequest,
 } from '@books/contracts';
 import type { MsgHdrs } from '@nats-io/transport-node';
@@ -91,6 +94,14 @@ export class BooksClient {
     return this.write(BooksSubjects.delete, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
   }
 
+  history(request: BookHistoryRequest, requestId: string, seen?: number): Promise<BookHistoryPage> {
+    return this.send(BooksSubjects.history, request, { requestId, idempotent: true, minPosition: this.atLeast(seen) });
+  }
+
+  restore(request: RestoreBookRequest, requestId: string): Promise<Positioned<Book>> {
+    return this.write(BooksSubjects.restore, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
+  }
+
   /** A batch of import records. Safe to repeat (each record's id is decided), so retried like a read. */
   async import(request: ImportBooksRequest, requestId: string): Promise<ImportBooksResponse & { position?: number }> {
     const { value, position } = await this.write(BooksSubjects.import, request, { requestId, idempotent: true, timeoutMs: IMPORT_BATCH_TIMEOUT_MS });
@@ -104,12 +115,13 @@ export class BooksClient {
   }
 
   /**
-   * The position a read must include: what the caller says it has seen, and every write this
-   * gateway has answered, so a client that writes and reads through the same gateway reads its
-   * writes without sending anything back.
+   * The position a read must include: what the caller says it has seen, every write this
+   * gateway has answered (a client that writes and reads through the same gateway reads its
+   * writes without sending anything back), and every event this gateway has relayed (a browser
+   * that got an event over SSE never reads an older state after it).
    */
   private atLeast(seen: number | undefined): number | undefined {
-    const position = Math.max(seen ?? 0, this.written);
+    const position = Math.max(seen ?? 0, this.written, this.cache.latestSeen);
     return position > 0 ? position : undefined;
   }
 

@@ -10,13 +10,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Book, BookPage } from '@books/contracts';
+import type { Book, BookHistoryPage, BookPage } from '@books/contracts';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookIdPipe } from './book-id.pipe';
 import { BooksClient } from './books.client';
 import { etagOf, expectedVersionFrom, idempotencyKeyFrom, matchesIfNoneMatch } from './conditional-requests';
-import { BookDto, BookInputDto, BookPageDto, BookPatchDto, ListBooksQueryDto } from './dto/book.dto';
+import { BookDto, BookHistoryQueryDto, BookInputDto, BookPageDto, BookPatchDto, ListBooksQueryDto } from './dto/book.dto';
 import { MIN_POSITION_REQUEST_HEADER, minPositionOf, rememberPosition } from './read-your-writes';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag from GET; the change applies only to that version (else 412).' };
@@ -67,6 +67,36 @@ export class BooksController {
       reply.status(304);
       return undefined;
     }
+    return book;
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "A book's versions, newest first, each with what it changed field by field (deleted books too)" })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader(MIN_POSITION)
+  @ApiOkResponse({ description: '{ items: [{ version, type, occurredAt, book, changes: [{ field, from, to }] }], next }: pass `next` as `before` for older versions' })
+  @ApiProblemResponses(400, 404)
+  history(@Param('id', BookIdPipe) id: string, @Query() query: BookHistoryQueryDto, @Req() request: FastifyRequest): Promise<BookHistoryPage> {
+    const { before, limit } = query as { before?: number; limit?: number };
+    return this.books.history({ id, before, limit }, request.id, minPositionOf(request));
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Bring a deleted book back: same id, the version after its delete, as it was before it' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version of the delete, quoted; 412 if the book was deleted at another version.' })
+  @ApiOkResponse({ type: BookDto })
+  @ApiProblemResponses(400, 404, 409, 412)
+  async restore(
+    @Param('id', BookIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Book> {
+    const { value: book, position } = await this.books.restore({ id, expectedVersion: expectedVersionFrom(ifMatch) }, request.id);
+    reply.header('etag', etagOf(book));
+    rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return book;
   }
 

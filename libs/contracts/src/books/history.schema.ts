@@ -41,7 +41,7 @@ export interface BookHistoryEntry {
   occurredAt: string;
   /** The book after the change; null for a delete. */
   book: Book | null;
-  /** The fields that differ from the version before (every field, from null, for a create). */
+  /** The fields that differ from the version before (for a create: those with a value, from null; for a delete: to null). */
   changes: { field: EditableField; from: unknown; to: unknown }[];
 }
 
