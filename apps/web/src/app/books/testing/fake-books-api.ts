@@ -192,7 +192,8 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
     const book = after ?? before;
     if (!book) return;
     const entries = this.histories.get(book.id) ?? [];
-    const changes = EDITABLE_FIELDS.filter((field) => after && before?.[field] !== after[field]).map((field) => ({
+    // As the API reports them: a create lists the fields with a value, a delete every field, to null.
+    const changes = EDITABLE_FIELDS.filter((field) => (before?.[field] ?? null) !== (after?.[field] ?? null)).map((field) => ({
       field,
       from: before?.[field] ?? null,
       to: after?.[field] ?? null,
