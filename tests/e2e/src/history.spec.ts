@@ -120,6 +120,20 @@ it('reads a long history a page at a time with Show older', async () => {
   await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('data-version')), (version) => expect(version).toBe('5'));
 });
 
+it('adds versions made while the panel is open on top, live', async () => {
+  const book = await bookViaApi('High-Rise');
+  await editViaApi(book.id, { score: 6 });
+  await showOnly(page, book.title);
+  await openHistory(page, book.title);
+  expect(await versions(page)).toEqual(['Edited version 2 current', 'Added version 1']);
+
+  // Someone else edits the book meanwhile, once this page follows the live stream.
+  await eventually(() => page.getByRole('status').filter({ hasText: 'Live' }).count(), (count) => expect(count).toBeGreaterThan(0));
+  await editViaApi(book.id, { score: 3 });
+
+  await eventually(() => versions(page), (shown) => expect(shown).toEqual(['Edited version 3 current', 'Edited version 2', 'Added version 1']));
+});
+
 it('undoes a delete by bringing back the same book: same id, its version continuing', async () => {
   const book = await bookViaApi('The Crystal World');
   await editViaApi(book.id, { score: 9 });
