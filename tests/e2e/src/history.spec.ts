@@ -124,11 +124,12 @@ it('adds versions made while the panel is open on top, live', async () => {
   const book = await bookViaApi('High-Rise');
   await editViaApi(book.id, { score: 6 });
   await showOnly(page, book.title);
+  // The page follows the live stream (checked before the modal panel hides the page from queries).
+  await eventually(() => page.getByRole('status').filter({ hasText: 'Live' }).count(), (count) => expect(count).toBeGreaterThan(0));
   await openHistory(page, book.title);
   expect(await versions(page)).toEqual(['Edited version 2 current', 'Added version 1']);
 
-  // Someone else edits the book meanwhile, once this page follows the live stream.
-  await eventually(() => page.getByRole('status').filter({ hasText: 'Live' }).count(), (count) => expect(count).toBeGreaterThan(0));
+  // Someone else edits the book meanwhile.
   await editViaApi(book.id, { score: 3 });
 
   await eventually(() => versions(page), (shown) => expect(shown).toEqual(['Edited version 3 current', 'Edited version 2', 'Added version 1']));
