@@ -67,6 +67,28 @@ describe('BooksApi', () => {
     request.flush(null, { status: 204, statusText: 'No Content' });
   });
 
+  it('reads a page of history, older than a version when asked', async () => {
+    const book = aBook({ version: 45 });
+    const first = firstValueFrom(api.history(book.id));
+    http.expectOne(`/api/books/${book.id}/history`).flush({ items: [], next: 25 });
+    expect(await first).toEqual({ items: [], next: 25 });
+
+    api.history(book.id, { before: 25, limit: 20 }).subscribe();
+    const older = http.expectOne((candidate) => candidate.url === `/api/books/${book.id}/history`);
+    expect(older.request.params.toString()).toBe('before=25&limit=20');
+    older.flush({ items: [], next: null });
+  });
+
+  it('restores with If-Match naming the version of the delete', () => {
+    const book = aBook({ version: 3 });
+    api.restore(book.id, 4).subscribe();
+
+    const request = http.expectOne(`/api/books/${book.id}/restore`);
+    expect(request.request.method).toBe('POST');
+    expect(request.request.headers.get('If-Match')).toBe('"4"');
+    request.flush({ ...book, version: 5 });
+  });
+
   it('fails with the problem the API answered', async () => {
     const book = aBook();
     const saved = firstValueFrom(api.replace(book.id, input, 1));

@@ -1,6 +1,14 @@
 import { HttpClient, type HttpEvent, HttpEventType, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { Book, BookInput, BookPage, ExportFormat, ImportReport, ListBooksRequest } from '@books/contracts';
+import type {
+  Book,
+  BookHistoryPage,
+  BookInput,
+  BookPage,
+  ExportFormat,
+  ImportReport,
+  ListBooksRequest,
+} from '@books/contracts';
 import { type Observable, filter, map } from 'rxjs';
 
 export const BOOKS_URL = '/api/books';
@@ -45,6 +53,25 @@ export class BooksApi {
   /** Deletes the book, only if it is still at `expectedVersion` (else 412). */
   delete(id: string, expectedVersion: number): Observable<void> {
     return this.http.delete<void>(bookUrl(id), { headers: { 'If-Match': etag(expectedVersion) } });
+  }
+
+  /**
+   * A page of the book's versions, newest first; `before` is the `next` of the page before.
+   * Deleted books keep their history.
+   */
+  history(id: string, page: { readonly before?: number; readonly limit?: number } = {}): Observable<BookHistoryPage> {
+    let params = new HttpParams();
+    if (page.before !== undefined) params = params.set('before', page.before);
+    if (page.limit !== undefined) params = params.set('limit', page.limit);
+    return this.http.get<BookHistoryPage>(`${bookUrl(id)}/history`, { params });
+  }
+
+  /**
+   * Brings a deleted book back with the same id, at the version after the delete, only if it
+   * is still deleted at `deleteVersion` (else 412; 409 when it is not deleted at all).
+   */
+  restore(id: string, deleteVersion: number): Observable<Book> {
+    return this.http.post<Book>(`${bookUrl(id)}/restore`, null, { headers: { 'If-Match': etag(deleteVersion) } });
   }
 
   /**

@@ -242,7 +242,7 @@ describe('BooksStore', () => {
       expect(result).toEqual({ status: 'invalid', errors: [{ field: 'title', message: 'Title is required' }] });
     });
 
-    it('deletes, then undoes by adding the book again with its fields', async () => {
+    it('deletes, then undoes by restoring the same book, its version continuing', async () => {
       const [book] = store.books();
 
       expect(await store.remove(book)).toBe(true);
@@ -254,10 +254,51 @@ describe('BooksStore', () => {
       toaster.act(toast.id);
       await settle();
 
-      const { title, author, year, score, read } = book;
-      expect(api.callsTo('create')[0].book).toEqual({ title, author, year, score, read });
-      expect(titles()).toContain(book.title);
+      // The delete was version 2: the restore names it, and the book comes back at 3.
+      expect(api.callsTo('restore')).toEqual([{ method: 'restore', id: book.id, deleteVersion: 2 }]);
+      expect(api.callsTo('create')).toEqual([]);
+      expect(store.books().find((shown) => shown.title === book.title)).toMatchObject({ id: book.id, version: 3 });
       expect(toasts()).toEqual([`Restored “${book.title}”.`]);
+    });
+
+    it('says so when someone else restored the book first', async () => {
+      const [book] = store.books();
+      await store.remove(book);
+      api.failWith(problem(409, 'The book is not deleted'));
+
+      toaster.act(toaster.toasts()[0].id);
+      await settle();
+
+      expect(toaster.toasts()).toEqual([
+        expect.objectContaining({ tone: 'info', message: `“${book.title}” is back already: someone else restored it.` }),
+      ]);
+    });
+
+    it('does not restore a book someone else restored and deleted again', async () => {
+      const [book] = store.books();
+      await store.remove(book);
+      api.failWith(problem(412, 'The book was deleted at another version'));
+
+      toaster.act(toaster.toasts()[0].id);
+      await settle();
+
+      expect(toaster.toasts()).toEqual([
+        expect.objectContaining({
+          tone: 'error',
+          message: `“${book.title}” was not restored: someone else restored it and deleted it again since.`,
+        }),
+      ]);
+    });
+
+    it('reports any other failure of the undo in words', async () => {
+      const [book] = store.books();
+      await store.remove(book);
+      api.failWith(problem(503, 'The books service is unavailable', 'No books-service replica is reachable right now.'));
+
+      toaster.act(toaster.toasts()[0].id);
+      await settle();
+
+      expect(toasts()).toEqual([`“${book.title}” could not be restored. No books-service replica is reachable right now.`]);
     });
 
     it('offers the undo for about six seconds', async () => {

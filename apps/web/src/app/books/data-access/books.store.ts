@@ -27,7 +27,6 @@ import {
   toQueryParams,
 } from './book-list-query';
 import { BooksApi } from './books-api.service';
-import { newIdempotencyKey } from './idempotency';
 import { type ApiError, describeApiError, toApiError } from './problem';
 import { Toaster } from './toaster.service';
 
@@ -176,8 +175,9 @@ export class BooksStore {
   }
 
   /**
-   * Deletes at once (the server keeps no trash), then offers a few seconds to undo, which
-   * adds the book again with the same fields. Resolves to whether the book is gone.
+   * Deletes at once, then offers a few seconds to undo, which restores the same book (same id,
+   * its version continuing), so links to it and dialogs open on it stay valid. Resolves to
+   * whether the book is gone.
    */
   async remove(book: Book): Promise<boolean> {
     try {
@@ -187,10 +187,10 @@ export class BooksStore {
     }
     this.removeShown(book.id);
     this.refreshes.next();
-    const undoKey = newIdempotencyKey();
     this.toaster.show(`Deleted “${book.title}”.`, {
       durationMs: UNDO_WINDOW_MS,
-      action: { label: 'Undo', run: () => void this.restore(book, undoKey) },
+      // The delete took the next version; the restore names it, so it undoes this delete only.
+      action: { label: 'Undo', run: () => void this.restore(book, book.version + 1) },
     });
     return true;
   }
@@ -273,14 +273,27 @@ export class BooksStore {
     return false;
   }
 
-  private async restore(book: Book, idempotencyKey: string): Promise<void> {
-    const { title, author, year, score, read } = book;
+  private async restore(book: Book, deleteVersion: number): Promise<void> {
     try {
-      const restored = await firstValueFrom(this.api.create({ title, author, year, score, read }, idempotencyKey));
+      const restored = await firstValueFrom(this.api.restore(book.id, deleteVersion));
       this.changed(restored);
       this.toaster.show(`Restored “${restored.title}”.`);
     } catch (error) {
-      this.toaster.error(`“${title}” could not be restored. ${describeApiError(toApiError(error))}`);
+      this.restoreFailed(book, toApiError(error));
+    }
+  }
+
+  private restoreFailed(book: Book, error: ApiError): void {
+    this.refreshes.next();
+    switch (error.status) {
+      case 409:
+        this.toaster.show(`“${book.title}” is back already: someone else restored it.`, { tone: 'info' });
+        return;
+      case 412:
+        this.toaster.error(`“${book.title}” was not restored: someone else restored it and deleted it again since.`);
+        return;
+      default:
+        this.toaster.error(`“${book.title}” could not be restored. ${describeApiError(error)}`);
     }
   }
 

@@ -1,7 +1,11 @@
 import type { Provider } from '@angular/core';
 import {
   type Book,
+  type BookHistoryEntry,
+  type BookHistoryPage,
   type BookInput,
+  EDITABLE_FIELDS,
+  HISTORY_LIMITS,
   type BookPage,
   type FieldError,
   type ImportReport,
@@ -19,18 +23,23 @@ type Call =
   | { readonly method: 'create'; readonly book: BookInput; readonly idempotencyKey: string }
   | { readonly method: 'replace'; readonly id: string; readonly book: BookInput; readonly expectedVersion: number }
   | { readonly method: 'delete'; readonly id: string; readonly expectedVersion: number }
+  | { readonly method: 'history'; readonly id: string; readonly before?: number; readonly limit?: number }
+  | { readonly method: 'restore'; readonly id: string; readonly deleteVersion: number }
   | { readonly method: 'importFile'; readonly file: Blob; readonly contentType: string };
 
 /**
  * An in-memory catalogue behind the BooksApi interface, with the API's rules that the UI
- * depends on: sorting, search, the read filter, paging, versions and If-Match. Imports are
- * driven by the test, step by step (see {@link FakeUpload}).
+ * depends on: sorting, search, the read filter, paging, versions and If-Match, each book's
+ * history and restoring a deleted book. Imports are driven by the test, step by step (see
+ * {@link FakeUpload}).
  */
 export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
   books: Book[] = [];
   readonly calls: Call[] = [];
   /** Every import sent, newest last. */
   readonly uploads: FakeUpload[] = [];
+  /** Each book's versions, oldest first, as the API's change log keeps them; deleted books too. */
+  readonly histories = new Map<string, BookHistoryEntry[]>();
   private readonly failures: ApiError[] = [];
   private gate?: Subject<void>;
 
@@ -40,7 +49,28 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
 
   seed(count: number, make: (index: number) => Partial<Book> = () => ({})): Book[] {
     this.books = Array.from({ length: count }, (_, index) => aBook(make(index)));
+    // Their history starts where they are: enough to delete, restore and open it.
+    this.books.forEach((book) => this.record('created', null, book));
     return this.books;
+  }
+
+  /**
+   * A book with `versions` versions: created, then its score edited each time (0, 1, 2, ...
+   * wrapping at 10), a minute apart.
+   */
+  seedHistory(versions: number, overrides: Partial<Book> = {}): Book {
+    const created = aBook({ ...overrides, score: 0, version: 1 });
+    let book = created;
+    this.books = [...this.books, created];
+    this.record('created', null, created);
+    for (let version = 2; version <= versions; version += 1) {
+      const at = new Date(Date.parse(created.createdAt) + (version - 1) * 60_000).toISOString();
+      const next: Book = { ...book, score: (version - 1) % 11, version, updatedAt: at };
+      this.record('updated', book, next);
+      book = next;
+    }
+    this.books = this.books.map((candidate) => (candidate.id === book.id ? book : candidate));
+    return book;
   }
 
   /** The next calls fail with these errors, in order. */
@@ -91,22 +121,54 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
     return this.answer({ method: 'create', book, idempotencyKey }, () => {
       const created = aBook({ ...book, version: 1 });
       this.books = [...this.books, created];
+      this.record('created', null, created);
       return created;
     });
   }
 
   replace(id: string, book: BookInput, expectedVersion: number): Observable<Book> {
     return this.answer({ method: 'replace', id, book, expectedVersion }, () => {
-      const saved = { ...this.current(id, expectedVersion), ...book, version: expectedVersion + 1 };
+      const before = this.current(id, expectedVersion);
+      const saved = { ...before, ...book, version: expectedVersion + 1 };
       this.books = this.books.map((candidate) => (candidate.id === id ? saved : candidate));
+      this.record('updated', before, saved);
       return saved;
     });
   }
 
   delete(id: string, expectedVersion: number): Observable<void> {
     return this.answer({ method: 'delete', id, expectedVersion }, () => {
-      this.current(id, expectedVersion);
+      const before = this.current(id, expectedVersion);
       this.books = this.books.filter((book) => book.id !== id);
+      this.record('deleted', before, null);
+    });
+  }
+
+  history(id: string, page: { readonly before?: number; readonly limit?: number } = {}): Observable<BookHistoryPage> {
+    return this.answer({ method: 'history', id, ...page }, () => {
+      const entries = this.histories.get(id);
+      if (!entries) throw problem(404, 'Not found');
+      const limit = page.limit ?? HISTORY_LIMITS.defaultLimit;
+      const items = entries
+        .filter((entry) => page.before === undefined || entry.version < page.before)
+        .reverse()
+        .slice(0, limit);
+      const oldest = items.at(-1)?.version ?? 1;
+      return { items, next: oldest > 1 ? oldest : null };
+    });
+  }
+
+  restore(id: string, deleteVersion: number): Observable<Book> {
+    return this.answer({ method: 'restore', id, deleteVersion }, () => {
+      const last = this.histories.get(id)?.at(-1);
+      if (!last) throw problem(404, 'Not found');
+      if (last.type !== 'deleted') throw problem(409, 'The book is not deleted');
+      if (last.version !== deleteVersion) throw problem(412, 'The book was deleted at another version');
+      const before = [...(this.histories.get(id) ?? [])].reverse().find((entry) => entry.book)?.book as Book;
+      const restored = { ...before, version: deleteVersion + 1 };
+      this.books = [...this.books, restored];
+      this.record('created', null, restored);
+      return restored;
     });
   }
 
@@ -123,6 +185,22 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
     const response = defer(() => (failure ? throwError(() => failure) : of(result())));
     const gate = this.gate;
     return gate ? gate.pipe(first(), switchMap(() => response)) : response;
+  }
+
+  /** Adds a version to the book's history, with the fields that differ from the one before. */
+  private record(type: BookHistoryEntry['type'], before: Book | null, after: Book | null): void {
+    const book = after ?? before;
+    if (!book) return;
+    const entries = this.histories.get(book.id) ?? [];
+    // As the API reports them: a create lists the fields with a value, a delete every field, to null.
+    const changes = EDITABLE_FIELDS.filter((field) => (before?.[field] ?? null) !== (after?.[field] ?? null)).map((field) => ({
+      field,
+      from: before?.[field] ?? null,
+      to: after?.[field] ?? null,
+    }));
+    const version = after?.version ?? (before?.version ?? 0) + 1;
+    const occurredAt = after?.updatedAt ?? new Date(Date.parse(book.updatedAt) + 60_000).toISOString();
+    this.histories.set(book.id, [...entries, { version, type, occurredAt, book: after, changes }]);
   }
 
   private find(id: string): Book {

@@ -133,6 +133,35 @@ describe('BooksPage', () => {
     expect(toast).toMatchObject({ message: 'Deleted “Title 01”.', action: { label: 'Undo' } });
   });
 
+  it('undoes a delete by restoring the same book', async () => {
+    await visit();
+    const [book] = api.books;
+    button(page, 'Delete Title 01').click();
+    await settle();
+    button(dialogTitled('Delete book?'), 'Delete').click();
+    await settle(REFRESH_COALESCE_MS + 50);
+
+    const toaster = TestBed.inject(Toaster);
+    toaster.act(toaster.toasts()[0].id);
+    await settle(REFRESH_COALESCE_MS + 50);
+
+    expect(titles()).toContain('Title 01');
+    expect(api.books.find((candidate) => candidate.title === 'Title 01')).toMatchObject({ id: book.id, version: 3 });
+    expect(range()).toBe('1–8 of 42');
+  });
+
+  it('opens a book’s history from its row', async () => {
+    await visit();
+
+    button(page, 'History of Title 02').click();
+    await settle();
+    await settle();
+
+    const history = dialogTitled('History');
+    expect(textOf(document.getElementById(history.getAttribute('aria-describedby')!))).toBe('“Title 02” by Author 02');
+    expect(textOf(history.querySelector('.entry h3'))).toBe('Added version 1 current');
+  });
+
   it('keeps the book when the user cancels', async () => {
     await visit();
 

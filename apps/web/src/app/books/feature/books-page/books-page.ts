@@ -14,6 +14,7 @@ import type { Book } from '@books/contracts';
 import { firstValueFrom } from 'rxjs';
 import { BookImportStore, type CompletedImport } from '../../data-access/book-import.store';
 import { BooksStore } from '../../data-access/books.store';
+import { Toaster } from '../../data-access/toaster.service';
 import { BookTable } from '../../ui/book-table/book-table';
 import { BookToolbar } from '../../ui/book-toolbar/book-toolbar';
 import { ImportPanel } from '../../ui/import-panel/import-panel';
@@ -36,6 +37,7 @@ export class BooksPage {
   protected readonly store = inject(BooksStore);
   protected readonly imports = inject(BookImportStore);
   private readonly dialog = inject(Dialog);
+  private readonly toaster = inject(Toaster);
   private readonly injector = inject(Injector);
   private readonly document = inject(DOCUMENT);
   private readonly toolbar = viewChild.required(BookToolbar);
@@ -51,6 +53,20 @@ export class BooksPage {
 
   protected editBook(book: Book): void {
     openBookFormDialog(this.dialog, { book }, this.injector);
+  }
+
+  /**
+   * The history panel is loaded on first use: most visits never open it, and the initial bundle
+   * stays within its budget (see the README).
+   */
+  protected async showHistory(book: Book): Promise<void> {
+    try {
+      const { openHistoryDialog } = await import('../history-dialog/history-dialog');
+      openHistoryDialog(this.dialog, book, this.injector);
+    } catch {
+      // The chunk did not load: offline, or a new release replaced it on the server.
+      this.toaster.error('The history could not be opened. Check your connection, or reload the page, then try again.');
+    }
   }
 
   protected async deleteBook(book: Book): Promise<void> {

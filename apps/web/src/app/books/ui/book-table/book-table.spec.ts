@@ -34,8 +34,8 @@ describe('BookTable', () => {
 
     expect(textOf(element.querySelector('caption'))).toBe('Books');
     expect(rows()).toEqual([
-      ['The Day of the Triffids', 'John Wyndham', '1951', '8', 'Yes', 'Edit Delete'],
-      ['Epic of Gilgamesh', 'Unknown', '2100 BCE', 'unrated', 'No', 'Edit Delete'],
+      ['The Day of the Triffids', 'John Wyndham', '1951', '8', 'Yes', 'Edit History Delete'],
+      ['Epic of Gilgamesh', 'Unknown', '2100 BCE', 'unrated', 'No', 'Edit History Delete'],
     ]);
   });
 
@@ -73,6 +73,16 @@ describe('BookTable', () => {
 
     expect(edited).toHaveBeenCalledWith(books[0]);
     expect(removed).toHaveBeenCalledWith(books[1]);
+  });
+
+  it('has a History button per row, named after the book', async () => {
+    const shown = jest.fn<void, [Book]>();
+    table.history.subscribe(shown);
+    await render();
+
+    button(element, 'History of Epic of Gilgamesh').click();
+
+    expect(shown).toHaveBeenCalledWith(books[1]);
   });
 
   it('tells assistive technology when it is busy, and shows placeholders on a first load', async () => {

@@ -29,6 +29,7 @@ export class BookTable {
 
   readonly sortChange = output<SortField>();
   readonly edit = output<Book>();
+  readonly history = output<Book>();
   readonly remove = output<Book>();
 
   protected readonly headers = computed(() => {
