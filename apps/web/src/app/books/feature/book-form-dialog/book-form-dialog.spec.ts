@@ -247,8 +247,8 @@ describe('BookFormDialog', () => {
 
           expect(textOf(group.querySelector('legend'))).toBe('Score');
           expect(textOf(document.getElementById(group.getAttribute('aria-describedby') ?? ''))).toBe('Before: 7');
-          expect(field(group, 'Theirs: 2').type).toBe('radio');
-          expect(field(group, 'Yours: 9').type).toBe('radio');
+          expect(field(group, 'Theirs 2').type).toBe('radio');
+          expect(field(group, 'Yours 9').type).toBe('radio');
           expect(merge.querySelectorAll('fieldset')).toHaveLength(1);
         });
 
@@ -259,7 +259,7 @@ describe('BookFormDialog', () => {
           await settle();
 
           expect(textOf(merge.querySelector('[role="alert"]'))).toBe('Choose a value for Score.');
-          expect(document.activeElement).toBe(field(merge, 'Theirs: 2'));
+          expect(document.activeElement).toBe(field(merge, 'Theirs 2'));
           expect(merge.querySelector('fieldset')?.getAttribute('aria-describedby')).toContain('book-merge-missing');
           expect(api.callsTo('replace')).toHaveLength(1);
         });
@@ -267,7 +267,7 @@ describe('BookFormDialog', () => {
         it('saves their value when I choose theirs, with the rest merged', async () => {
           const merge = dialogTitled(merging);
 
-          field(merge, 'Theirs: 2').click();
+          field(merge, 'Theirs 2').click();
           button(merge, 'Save').click();
           await settle();
 
@@ -281,7 +281,7 @@ describe('BookFormDialog', () => {
         it('saves my value when I choose mine', async () => {
           const merge = dialogTitled(merging);
 
-          field(merge, 'Yours: 9').click();
+          field(merge, 'Yours 9').click();
           button(merge, 'Save').click();
           await settle();
 
@@ -322,12 +322,27 @@ describe('BookFormDialog', () => {
       expect(field(dialog, 'Author').value).toBe('Harry Hart Frank');
       expect(field(dialog, 'Score').value).toBe('9');
       expect(dialog.querySelector('[role="alert"]')).toBeNull();
-      expect(textOf(dialog.querySelector('[role="status"]'))).toBe('Their changes to Author are now in the form, with yours. Save to keep them.');
+      expect(textOf(dialog.querySelector('[role="status"]'))).toBe('Their changes to Author are now in the form, with yours. Save to keep both.');
 
       api.books = [{ ...book, author: 'Harry Hart Frank', version: 4 }];
       button(dialog, 'Save').click();
       await settle();
       expect(api.callsTo('replace')).toEqual([expect.objectContaining({ expectedVersion: 4 })]);
+    });
+
+    it('loads their changes from the live warning when I changed nothing, and closes without asking', async () => {
+      const dialog = await open(book);
+      sources.latest.emit('book.updated', aBookEvent('book.updated', { ...book, year: -44, version: 4 }));
+      await settle();
+
+      button(dialog, 'Merge their changes').click();
+      await settle();
+      expect(field(dialog, 'Year').value).toBe('-44');
+      expect(textOf(dialog.querySelector('[role="status"]'))).toBe('Their changes to Year are now in the form.');
+
+      button(dialog, 'Cancel').click();
+      await settle();
+      expect(openDialogTitles()).toEqual([]);
     });
 
     it('asks, from the live warning, about fields we both changed, and fills the form without saving', async () => {
@@ -339,7 +354,7 @@ describe('BookFormDialog', () => {
       button(dialog, 'Merge their changes').click();
       await settle();
       const merge = dialogTitled('Someone else changed this book');
-      field(merge, 'Theirs: 1').click();
+      field(merge, 'Theirs 1').click();
       button(merge, 'Use these values').click();
       await settle();
 

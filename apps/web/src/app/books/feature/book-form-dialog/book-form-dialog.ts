@@ -173,10 +173,13 @@ export class BookFormDialog {
       return;
     }
     this.fillIn(theirs, merged.merged);
+    const theirFields = listOf(merged.fromTheirs.map((field) => LABELS[field]));
     this.notice.set(
-      merged.fromTheirs.length > 0
-        ? `Their changes to ${listOf(merged.fromTheirs.map((field) => LABELS[field]))} are now in the form, with yours. Save to keep them.`
-        : 'Their version is the same as yours.',
+      merged.fromTheirs.length === 0
+        ? 'Their version has the same values as yours.'
+        : merged.fromMine.length === 0
+          ? `Their changes to ${theirFields} are now in the form.`
+          : `Their changes to ${theirFields} are now in the form, with yours. Save to keep both.`,
     );
     this.form.title().focusBoundControl();
   }
