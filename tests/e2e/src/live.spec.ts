@@ -75,7 +75,7 @@ it('warns in an open edit dialog when the book changes or is deleted underneath 
     const alert = alice.getByRole('dialog').getByRole('alert');
     await eventually(() => alert.textContent(), (text) => expect(text).toContain('Someone else changed this book while you were editing.'));
     await screenshot(alice, 'edit-dialog-changed-underneath');
-    await alice.getByRole('button', { name: 'Load their changes' }).click();
+    await alice.getByRole('button', { name: 'Merge their changes' }).click();
     await eventually(() => alice.getByLabel('Score').inputValue(), (score) => expect(score).toBe('7'));
 
     await fetch(`${topology.web!.url}/api/books/${book.id}`, { method: 'DELETE' });

@@ -222,6 +222,14 @@ describe('BooksStore', () => {
       expect(toasts()).toEqual(['Saved “New title”.']);
     });
 
+    it('says so when the saved values merged someone else’s changes', async () => {
+      const [book] = store.books();
+
+      await store.update(book.id, { ...book, title: 'Merged title' }, book.version, { merged: true });
+
+      expect(toasts()).toEqual(['Saved “Merged title”. Merged with changes made by someone else.']);
+    });
+
     it('reports a conflict with the current version when someone else saved first', async () => {
       const [book] = store.books();
       const theirs = { ...book, title: 'Their title', version: 2 };

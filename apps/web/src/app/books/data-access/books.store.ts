@@ -161,12 +161,15 @@ export class BooksStore {
     }
   }
 
-  /** Saves `book` over the version the user edited; a 412 comes back with their version. */
-  async update(id: string, book: BookInput, expectedVersion: number): Promise<SaveResult> {
+  /**
+   * Saves `book` over the version the user edited; a 412 comes back with their version.
+   * `merged`: the values hold someone else's changes too, and the message says so.
+   */
+  async update(id: string, book: BookInput, expectedVersion: number, { merged = false } = {}): Promise<SaveResult> {
     try {
       const saved = await firstValueFrom(this.api.replace(id, book, expectedVersion));
       this.changed(saved);
-      this.toaster.show(`Saved “${saved.title}”.`);
+      this.toaster.show(merged ? `Saved “${saved.title}”. Merged with changes made by someone else.` : `Saved “${saved.title}”.`);
       return { status: 'saved', book: saved };
     } catch (error) {
       const apiError = toApiError(error);

@@ -1,17 +1,32 @@
 import { DIALOG_DATA, Dialog, DialogRef } from '@angular/cdk/dialog';
-import { ChangeDetectionStrategy, Component, type Injector, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DOCUMENT,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { type FieldTree, FormField, FormRoot, type TreeValidationResult, form, submit } from '@angular/forms/signals';
-import { BookInputSchema, type Book } from '@books/contracts';
-import { filter, firstValueFrom } from 'rxjs';
+import { BookInputSchema, EDITABLE_FIELDS, type Book, type EditableField } from '@books/contracts';
+import { filter, merge } from 'rxjs';
 import { BookEvents } from '../../data-access/book-events.service';
+import { type BookMerge as FieldMerge, mergeBook, resolveMerge, sameValue } from '../../data-access/book-merge';
 import { BooksStore } from '../../data-access/books.store';
 import { idempotencyKeys } from '../../data-access/idempotency';
-import { openConflictDialog } from '../conflict-dialog/conflict-dialog';
+import { BookMerge, type MergeAnswers, type MergeQuestion, type MergedField, listOf } from '../../ui/book-merge/book-merge';
+import { formatYear } from '../../ui/book-year.pipe';
 import { dialogOptions } from '../dialog-options';
-import { EMPTY_DRAFT, bookDraftSchema, draftOf, toValidationErrors } from './book-form';
+import { type BookDraft, EMPTY_DRAFT, SCORE_MESSAGE, bookDraftSchema, draftOf, inputOf, toValidationErrors } from './book-form';
 
 const TITLE_ID = 'book-form-title';
+/** A save that keeps meeting newer versions gives up after this many merges, and says so. */
+const MAX_MERGES_PER_SAVE = 3;
 
 export interface BookFormData {
   /** The book to edit; none to add one. */
@@ -21,17 +36,29 @@ export interface BookFormData {
 /** A change someone else made to the book while this dialog had it open. */
 type TheirChange = { readonly kind: 'changed'; readonly book: Book } | { readonly kind: 'deleted' };
 
-/** Messages for the errors the browser finds before the schema sees a value. */
-const NATIVE_ERRORS: Record<string, string> = { parse: 'Enter a whole number, or leave it empty.' };
+/** Their version merged with the form, waiting for this user to settle the fields both changed. */
+interface PendingMerge {
+  readonly theirs: Book;
+  readonly merge: FieldMerge<BookDraft>;
+  /** After a refused save the merge saves; from the live warning it only fills in the form. */
+  readonly then: 'save' | 'fill';
+}
+
+/** Messages for the errors the browser finds before the schema sees a value (only Score is a number input). */
+const NATIVE_ERRORS: Record<string, string> = { parse: SCORE_MESSAGE };
+
+const LABELS: Record<EditableField, string> = { title: 'Title', author: 'Author', year: 'Year', score: 'Score', read: 'Read' };
 
 /**
  * Adds or edits a book. The form runs the API's own rules as the user types, saves through the
  * store, and handles what saving can run into: the API's field errors, a 412 from a concurrent
- * edit, and live changes from others while the dialog is open.
+ * edit (merged field by field, asking only about fields both people changed), and live changes
+ * from others while the dialog is open. Closing with unsaved changes asks first; closing during
+ * a save waits for its outcome.
  */
 @Component({
   selector: 'app-book-form-dialog',
-  imports: [FormField, FormRoot],
+  imports: [FormField, FormRoot, BookMerge],
   templateUrl: './book-form-dialog.html',
   styleUrl: './book-form-dialog.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -39,33 +66,66 @@ const NATIVE_ERRORS: Record<string, string> = { parse: 'Enter a whole number, or
 })
 export class BookFormDialog {
   private readonly store = inject(BooksStore);
-  private readonly dialog = inject(Dialog);
   protected readonly dialogRef = inject<DialogRef<Book>>(DialogRef);
   private readonly editing = inject<BookFormData>(DIALOG_DATA).book;
   private readonly idempotencyKeyFor = idempotencyKeys();
+  private readonly injector = inject(Injector);
+  private readonly document = inject(DOCUMENT);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly saveButton = viewChild<ElementRef<HTMLButtonElement>>('saveButton');
+  private readonly keepEditingButton = viewChild<ElementRef<HTMLButtonElement>>('keepEditingButton');
 
   protected readonly titleId = TITLE_ID;
   protected readonly heading = this.editing ? 'Edit book' : 'Add book';
 
+  /** The version the form's values build on: the book as opened, or as last merged. A save names it in If-Match. */
+  private readonly base = signal(this.editing);
   private readonly model = signal(this.editing ? draftOf(this.editing) : EMPTY_DRAFT);
-  /** The version the form's values came from; a save names it in If-Match. */
-  private readonly baseVersion = signal(this.editing?.version ?? 0);
   protected readonly form = form(this.model, bookDraftSchema, { submission: { action: () => this.save() } });
 
   protected readonly theirChange = signal<TheirChange | undefined>(undefined);
   protected readonly failure = signal<string | undefined>(undefined);
   protected readonly notice = signal<string | undefined>(undefined);
+  protected readonly pendingMerge = signal<PendingMerge | undefined>(undefined);
+  protected readonly confirmingDiscard = signal(false);
+  /** The user asked to close while saving: close once saved, or stay to show what went wrong. */
+  protected readonly closeWhenSaved = signal(false);
+  /** The form holds someone else's changes, merged in: the save's message says so. */
+  private mergedWithTheirs = false;
+
   protected readonly canSave = computed(() => this.theirChange()?.kind !== 'deleted');
   /** An error about the form as a whole rather than one field. */
   protected readonly formError = computed(() => this.errorFor(this.form));
+  /** Whether closing would lose anything: the values differ from the version they build on. */
+  protected readonly changed = computed(() => {
+    const model = this.model();
+    const base = this.base();
+    const pristine = base ? draftOf(base) : EMPTY_DRAFT;
+    return EDITABLE_FIELDS.some((field) => !sameValue(model[field], pristine[field]));
+  });
+  protected readonly mergeView = computed(() => {
+    const pending = this.pendingMerge();
+    return pending && { ...pending, questions: questionsOf(pending.merge), merged: mergedFieldsOf(pending.merge) };
+  });
 
   constructor() {
+    // Escape and the backdrop come here (the dialog is opened with disableClose), so nothing is lost unasked.
+    merge(
+      this.dialogRef.keydownEvents.pipe(filter((event) => event.key === 'Escape' && !event.defaultPrevented)),
+      this.dialogRef.backdropClick,
+    )
+      .pipe(takeUntilDestroyed())
+      .subscribe((event) => {
+        event.preventDefault();
+        this.requestClose();
+      });
+
     if (this.editing) {
       inject(BookEvents)
         .changesTo(this.editing.id)
         // Our own save produces an event too; while saving, it is ours, not theirs.
         .pipe(
-          filter((event) => event.version > this.baseVersion() && !this.form().submitting()),
+          filter((event) => event.version > (this.base()?.version ?? 0) && !this.form().submitting()),
           takeUntilDestroyed(),
         )
         .subscribe(({ book }) => this.theirChange.set(book ? { kind: 'changed', book } : { kind: 'deleted' }));
@@ -80,56 +140,165 @@ export class BookFormDialog {
     return error && (error.message ?? NATIVE_ERRORS[error.kind] ?? 'This value is not valid.');
   }
 
-  /** Replaces the user's values with the other person's version, which the next save builds on. */
-  protected loadTheirs(book: Book): void {
-    this.model.set(draftOf(book));
-    this.form().reset();
-    this.baseVersion.set(book.version);
-    this.theirChange.set(undefined);
-    this.failure.set(undefined);
-    this.notice.set('Their version is loaded. Make your changes again, then save.');
+  /** Cancel, Escape and the backdrop: step back from a merge or a question, ask before losing changes. */
+  protected requestClose(): void {
+    if (this.form().submitting()) {
+      this.closeWhenSaved.set(true);
+    } else if (this.pendingMerge()) {
+      this.leaveMerge();
+    } else if (this.confirmingDiscard()) {
+      this.keepEditing();
+    } else if (this.changed() && this.canSave()) {
+      this.confirmingDiscard.set(true);
+      afterNextRender(() => this.keepEditingButton()?.nativeElement.focus(), { injector: this.injector });
+    } else {
+      this.dialogRef.close();
+    }
+  }
+
+  protected keepEditing(): void {
+    this.confirmingDiscard.set(false);
+    this.focusAfterRender(() => this.host.nativeElement.querySelector<HTMLElement>('[data-cancel]'));
+  }
+
+  protected discard(): void {
+    this.dialogRef.close();
+  }
+
+  /** From the live warning: merges their version into the form now, asking only about fields both changed. */
+  protected mergeTheirs(theirs: Book): void {
+    const merged = this.mergeWith(theirs);
+    if (merged.conflicts.length > 0) {
+      this.pendingMerge.set({ theirs, merge: merged, then: 'fill' });
+      return;
+    }
+    this.fillIn(theirs, merged.merged);
+    const theirFields = listOf(merged.fromTheirs.map((field) => LABELS[field]));
+    this.notice.set(
+      merged.fromTheirs.length === 0
+        ? 'Their version has the same values as yours.'
+        : merged.fromMine.length === 0
+          ? `Their changes to ${theirFields} are now in the form.`
+          : `Their changes to ${theirFields} are now in the form, with yours. Save to keep both.`,
+    );
     this.form.title().focusBoundControl();
+  }
+
+  /** The user settled every field both changed. */
+  protected async resolve(answers: MergeAnswers): Promise<void> {
+    const pending = this.pendingMerge();
+    if (!pending) return;
+    this.fillIn(pending.theirs, resolveMerge(pending.merge, answers));
+    this.pendingMerge.set(undefined);
+    if (pending.then === 'fill') {
+      this.notice.set('Their changes and your choices are now in the form. Save to keep them.');
+      this.focusAfterRender(() => this.host.nativeElement.querySelector<HTMLElement>('#book-title'));
+      return;
+    }
+    this.focusAfterRender(() => this.saveButton()?.nativeElement);
+    await submit(this.form);
+  }
+
+  /** Back to the form as it was: nothing merged, nothing saved. */
+  protected leaveMerge(): void {
+    this.pendingMerge.set(undefined);
+    this.focusAfterRender(() => this.saveButton()?.nativeElement);
   }
 
   private async save(): Promise<TreeValidationResult> {
     this.failure.set(undefined);
     this.notice.set(undefined);
-    // The submission only runs on a valid form; parsing again gives the trimmed, normalised values.
-    const book = BookInputSchema.parse(this.model());
-    const result = this.editing
-      ? await this.store.update(this.editing.id, book, this.baseVersion())
-      : await this.store.create(book, this.idempotencyKeyFor(book));
-    switch (result.status) {
-      case 'saved':
+    for (let merges = 0; ; merges++) {
+      // The submission only runs on a valid form; parsing again gives the trimmed, normalised values.
+      const book = BookInputSchema.parse(inputOf(this.model()));
+      const base = this.base();
+      const result = base
+        ? await this.store.update(base.id, book, base.version, { merged: this.mergedWithTheirs })
+        : await this.store.create(book, this.idempotencyKeyFor(book));
+      if (result.status === 'saved') {
         this.dialogRef.close(result.book);
         return undefined;
-      case 'invalid':
-        return toValidationErrors(this.form, result.errors);
-      case 'conflict':
-        // Not awaited: the form should not look busy while the user weighs the two versions.
-        void this.resolveConflict(result.theirs);
-        return undefined;
-      case 'gone':
-        this.theirChange.set({ kind: 'deleted' });
-        return undefined;
-      case 'failed':
-        this.failure.set(result.message);
-        return undefined;
+      }
+      // Whatever it is, the user should see it: the dialog stays.
+      this.closeWhenSaved.set(false);
+      switch (result.status) {
+        case 'invalid':
+          return toValidationErrors(this.form, result.errors, this.model());
+        case 'conflict': {
+          const merged = this.mergeWith(result.theirs);
+          if (merged.conflicts.length === 0 && merges < MAX_MERGES_PER_SAVE) {
+            // Nothing overlaps: their changes and mine both stand, without a question.
+            this.fillIn(result.theirs, merged.merged);
+            continue;
+          }
+          this.pendingMerge.set({ theirs: result.theirs, merge: merged, then: 'save' });
+          return undefined;
+        }
+        case 'gone':
+          this.theirChange.set({ kind: 'deleted' });
+          return undefined;
+        case 'failed':
+          this.failure.set(result.message);
+          return undefined;
+      }
     }
   }
 
-  private async resolveConflict(theirs: Book): Promise<void> {
-    const choice = await firstValueFrom(openConflictDialog(this.dialog, { theirs, mine: this.model() }).closed);
-    if (choice === 'reload') {
-      this.loadTheirs(theirs);
-    } else if (choice === 'overwrite') {
-      this.baseVersion.set(theirs.version);
-      this.theirChange.set(undefined);
-      await submit(this.form);
+  private mergeWith(theirs: Book): FieldMerge<BookDraft> {
+    const base = this.base();
+    return mergeBook(base ? draftOf(base) : EMPTY_DRAFT, draftOf(theirs), this.model());
+  }
+
+  /** The form now builds on their version: the next save names it in If-Match. */
+  private fillIn(theirs: Book, values: BookDraft): void {
+    this.model.set(values);
+    this.base.set(theirs);
+    this.theirChange.set(undefined);
+    this.failure.set(undefined);
+    this.mergedWithTheirs = true;
+  }
+
+  private focusAfterRender(target: () => HTMLElement | null | undefined): void {
+    afterNextRender(() => target()?.focus(), { injector: this.injector });
+  }
+}
+
+function questionsOf({ conflicts }: FieldMerge<BookDraft>): MergeQuestion[] {
+  return conflicts.map(({ field, base, theirs, mine }) => ({
+    field,
+    label: LABELS[field],
+    base: shown(field, base),
+    theirs: shown(field, theirs),
+    mine: shown(field, mine),
+  }));
+}
+
+function mergedFieldsOf({ merged, fromTheirs, fromMine, agreed }: FieldMerge<BookDraft>): MergedField[] {
+  const from = (field: EditableField): MergedField['from'] =>
+    fromTheirs.includes(field) ? 'theirs' : fromMine.includes(field) ? 'mine' : 'both';
+  return EDITABLE_FIELDS.filter((field) => [...fromTheirs, ...fromMine, ...agreed].includes(field)).map((field) => ({
+    label: LABELS[field],
+    value: shown(field, merged[field]),
+    from: from(field),
+  }));
+}
+
+/** A field's value in the form, as the table shows it. */
+function shown(field: EditableField, value: BookDraft[EditableField]): string {
+  switch (field) {
+    case 'year': {
+      const input = inputOf({ ...EMPTY_DRAFT, year: value as string }).year;
+      return typeof input === 'string' ? input : formatYear(input);
     }
+    case 'score':
+      return value === null ? 'unrated' : String(value);
+    case 'read':
+      return value ? 'Yes' : 'No';
+    default:
+      return (value as string).trim() || '(empty)';
   }
 }
 
 export function openBookFormDialog(dialog: Dialog, data: BookFormData, injector: Injector): DialogRef<Book, BookFormDialog> {
-  return dialog.open<Book, BookFormData, BookFormDialog>(BookFormDialog, dialogOptions(TITLE_ID, data, injector));
+  return dialog.open<Book, BookFormData, BookFormDialog>(BookFormDialog, { ...dialogOptions(TITLE_ID, data, injector), disableClose: true });
 }
