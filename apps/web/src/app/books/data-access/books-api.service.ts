@@ -1,6 +1,6 @@
 import { HttpClient, type HttpEvent, HttpEventType, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type { Book, BookInput, BookPage, ExportFormat, ImportReport, ListBooksRequest } from '@books/contracts';
+import type { Book, BookInput, BookPage, BookPatch, ExportFormat, ImportReport, ListBooksRequest } from '@books/contracts';
 import { type Observable, filter, map } from 'rxjs';
 
 export const BOOKS_URL = '/api/books';
@@ -40,6 +40,11 @@ export class BooksApi {
   /** Replaces the editable fields, only if the book is still at `expectedVersion` (else 412). */
   replace(id: string, book: BookInput, expectedVersion: number): Observable<Book> {
     return this.http.put<Book>(bookUrl(id), book, { headers: { 'If-Match': etag(expectedVersion) } });
+  }
+
+  /** Changes some fields, only if the book is still at `expectedVersion` (else 412). */
+  patch(id: string, changes: BookPatch, expectedVersion: number): Observable<Book> {
+    return this.http.patch<Book>(bookUrl(id), changes, { headers: { 'If-Match': etag(expectedVersion) } });
   }
 
   /** Deletes the book, only if it is still at `expectedVersion` (else 412). */

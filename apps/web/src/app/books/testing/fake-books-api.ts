@@ -3,6 +3,7 @@ import {
   type Book,
   type BookInput,
   type BookPage,
+  type BookPatch,
   type FieldError,
   type ImportReport,
   type ListBooksRequest,
@@ -18,6 +19,7 @@ type Call =
   | { readonly method: 'get'; readonly id: string }
   | { readonly method: 'create'; readonly book: BookInput; readonly idempotencyKey: string }
   | { readonly method: 'replace'; readonly id: string; readonly book: BookInput; readonly expectedVersion: number }
+  | { readonly method: 'patch'; readonly id: string; readonly changes: BookPatch; readonly expectedVersion: number }
   | { readonly method: 'delete'; readonly id: string; readonly expectedVersion: number }
   | { readonly method: 'importFile'; readonly file: Blob; readonly contentType: string };
 
@@ -98,6 +100,14 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
   replace(id: string, book: BookInput, expectedVersion: number): Observable<Book> {
     return this.answer({ method: 'replace', id, book, expectedVersion }, () => {
       const saved = { ...this.current(id, expectedVersion), ...book, version: expectedVersion + 1 };
+      this.books = this.books.map((candidate) => (candidate.id === id ? saved : candidate));
+      return saved;
+    });
+  }
+
+  patch(id: string, changes: BookPatch, expectedVersion: number): Observable<Book> {
+    return this.answer({ method: 'patch', id, changes, expectedVersion }, () => {
+      const saved = { ...this.current(id, expectedVersion), ...changes, version: expectedVersion + 1 };
       this.books = this.books.map((candidate) => (candidate.id === id ? saved : candidate));
       return saved;
     });
