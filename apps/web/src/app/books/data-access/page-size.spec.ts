@@ -4,7 +4,7 @@ import { PAGE_SIZE_STORAGE_KEY, PageSizePreference, fittingPageSize } from './pa
 describe('page size', () => {
   it('fits the rows to the screen: a laptop gets 8, a tall monitor more, a phone the least', () => {
     expect(fittingPageSize(1280, 800)).toBe(8);
-    expect(fittingPageSize(1920, 1100)).toBe(12);
+    expect(fittingPageSize(1920, 1200)).toBe(12);
     expect(fittingPageSize(1920, 1440)).toBe(16);
     expect(fittingPageSize(390, 844)).toBe(8);
   });

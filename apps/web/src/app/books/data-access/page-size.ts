@@ -8,7 +8,7 @@ export const PAGE_SIZE_STORAGE_KEY = 'books.pageSize';
  * toolbar, table header) and below the last (pagination), and one row. Phones show cards.
  */
 const CHROME_HEIGHT = 330;
-const ROW_HEIGHT = { wide: 58, narrow: 132 } as const;
+const ROW_HEIGHT = { wide: 68, narrow: 132 } as const;
 const NARROW_MAX_WIDTH = 640;
 
 /** The largest page size whose rows fit the viewport without scrolling; never below the smallest. */

@@ -162,4 +162,10 @@ describe('BookTable', () => {
       'col-actions',
     ]);
   });
+
+  it('keeps room for a full page when asked, so a short last page does not pull the pager up', async () => {
+    await render({ reserveRows: 16 });
+
+    expect(element.style.getPropertyValue('--reserve-rows')).toBe('16');
+  });
 });

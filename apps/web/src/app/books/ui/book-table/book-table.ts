@@ -28,6 +28,7 @@ export interface ReadChange {
   templateUrl: './book-table.html',
   styleUrl: './book-table.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '[style.--reserve-rows]': 'reserveRows()' },
 })
 export class BookTable {
   readonly books = input.required<readonly Book[]>();
@@ -39,6 +40,8 @@ export class BookTable {
   readonly highlighted = input<ReadonlySet<string>>(new Set());
   /** Read states on their way to the API, by book id: shown in place of the book's own. */
   readonly readsSaving = input<ReadonlyMap<string, boolean>>(new Map());
+  /** Rows to keep room for (a full page), so a short page does not pull the pager up. */
+  readonly reserveRows = input(0);
 
   readonly sortChange = output<SortField>();
   readonly edit = output<Book>();
