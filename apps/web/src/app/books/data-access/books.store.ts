@@ -54,6 +54,8 @@ interface ListState {
   readonly status: ListStatus;
   /** The last page loaded; it stays on screen while the next one loads. */
   readonly page: BookPage | undefined;
+  /** Which query the page answers, as text. */
+  readonly pageKey: string;
   readonly error: ApiError | undefined;
 }
 
@@ -80,7 +82,7 @@ export class BooksStore {
     map((params) => queryFromParams(params, this.pageSize.size)),
     distinctUntilChanged(sameQuery),
   );
-  private readonly state = signal<ListState>({ status: 'loading', page: undefined, error: undefined });
+  private readonly state = signal<ListState>({ status: 'loading', page: undefined, error: undefined, pageKey: '' });
   private readonly reloads = new Subject<void>();
   private readonly refreshes = new Subject<void>();
   private readonly highlightedIds = signal<ReadonlySet<string>>(new Set());
@@ -101,6 +103,11 @@ export class BooksStore {
   readonly firstLoad = computed(() => this.state().page === undefined && this.status() === 'loading');
   readonly books = computed(() => this.state().page?.items ?? []);
   readonly total = computed(() => this.state().page?.total ?? 0);
+  /**
+   * Names the query the rows answer. Another page or sort is new rows, not the old ones moved
+   * (moving rows is a layout shift); a refresh of the same query keeps rows, and their focus.
+   */
+  readonly pageKey = computed(() => this.state().pageKey);
   readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.query().size)));
   /** Books changed a moment ago, by anyone: the table flashes their rows. */
   readonly highlighted = this.highlightedIds.asReadonly();
@@ -290,7 +297,7 @@ export class BooksStore {
       this.navigate({ page: lastPage }, { replaceUrl: true });
       return;
     }
-    this.state.set({ status: 'ready', page, error: undefined });
+    this.state.set({ status: 'ready', page, error: undefined, pageKey: JSON.stringify(query) });
     const wanted = this.wanted();
     if (wanted && page.items.some((book) => book.id === wanted)) {
       this.wanted.set(undefined);

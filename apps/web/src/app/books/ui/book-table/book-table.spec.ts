@@ -168,4 +168,15 @@ describe('BookTable', () => {
 
     expect(element.style.getPropertyValue('--reserve-rows')).toBe('16');
   });
+
+  it('makes rows anew for another page or sort, rather than moving them (a layout shift)', async () => {
+    await render({ pageKey: 'page 1' });
+    const [first] = element.querySelectorAll('tbody tr');
+
+    await render({ pageKey: 'page 1', books: [books[1], books[0]] });
+    expect(element.querySelectorAll('tbody tr')[1]).toBe(first);
+
+    await render({ pageKey: 'page 2', books: [books[1], books[0]] });
+    expect([...element.querySelectorAll('tbody tr')]).not.toContain(first);
+  });
 });

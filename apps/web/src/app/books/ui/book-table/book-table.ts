@@ -40,6 +40,8 @@ export class BookTable {
   readonly highlighted = input<ReadonlySet<string>>(new Set());
   /** Read states on their way to the API, by book id: shown in place of the book's own. */
   readonly readsSaving = input<ReadonlyMap<string, boolean>>(new Map());
+  /** Rows are kept, moved or made anew by book within one key; a new key makes them all anew. */
+  readonly pageKey = input('');
   /** Rows to keep room for (a full page), so a short page does not pull the pager up. */
   readonly reserveRows = input(0);
 
@@ -62,6 +64,7 @@ export class BookTable {
     });
   });
 
+  protected readonly pageKeys = computed(() => [this.pageKey()]);
   protected readonly placeholders = computed(() => Array.from({ length: this.placeholderRows() }, (_, index) => index));
 
   /** Relative to <base href>, so the link works wherever the app is served. */
