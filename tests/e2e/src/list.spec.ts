@@ -64,8 +64,10 @@ const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentEl
 it('wraps a 70-character word, keeping Edit and Delete on screen, at 1280 × 800 and 390 × 844', async () => {
   await bookViaApi(COMPOUND, { author: `${COMPOUND}sverband` });
   for (const [name, options] of [
-    ['desktop', LAPTOP],
-    ['phone', { ...PHONE, colorScheme: 'dark' as const }],
+    ['desktop-light', { ...LAPTOP, colorScheme: 'light' as const }],
+    ['desktop-dark', { ...LAPTOP, colorScheme: 'dark' as const }],
+    ['phone-light', { ...PHONE, colorScheme: 'light' as const }],
+    ['phone-dark', { ...PHONE, colorScheme: 'dark' as const }],
   ] as const) {
     const page = await open(options, `/?q=${COMPOUND}`);
     await eventually(() => titles(page), (shown) => expect(shown).toEqual([COMPOUND]));
