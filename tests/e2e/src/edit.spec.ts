@@ -62,7 +62,7 @@ it('adds a book, checking the fields as the API does and showing messages next t
   await page.getByLabel('Author').fill('Ada Marsh');
   await page.getByLabel('Year').fill('1955');
   await page.getByLabel('Score').fill('9');
-  await page.getByLabel('Read').check();
+  await dialog(page).getByLabel('Read', { exact: true }).check(); // the list has a Read box per row too
   await dialog(page).getByRole('button', { name: 'Save' }).click();
 
   await eventually(() => toast(page, 'The Seedbank Keepers').count(), (count) => expect(count).toBeGreaterThan(0));

@@ -46,6 +46,18 @@ describe('book list query', () => {
     });
   });
 
+  it('takes the user’s own page size as the default, and leaves it out of links', () => {
+    expect(queryFromParams(convertToParamMap({}), 24).size).toBe(24);
+    expect(queryFromParams(convertToParamMap({ size: '16' }), 24).size).toBe(16);
+    expect(toQueryParams({ ...DEFAULT_QUERY, size: 24 }, 24)).toEqual({});
+    expect(toQueryParams({ ...DEFAULT_QUERY, size: 8 }, 24)).toEqual({ size: 8 });
+  });
+
+  it('accepts the API’s maximum as the largest page ("all")', () => {
+    expect(parse({ size: '100' }).size).toBe(100);
+    expect(parse({ size: '101' }).size).toBe(DEFAULT_QUERY.size);
+  });
+
   it('survives the round trip through the URL', () => {
     const query = { page: 4, size: 16 as const, sort: '-score' as const, q: 'ballard', read: 'unread' as const };
     const params = Object.fromEntries(Object.entries(toQueryParams(query)).map(([key, value]) => [key, String(value)]));

@@ -8,7 +8,8 @@ import {
   type SortKey,
 } from '@books/contracts';
 
-export const PAGE_SIZES = [8, 16, 32] as const;
+/** The last one is the API's maximum: "all", as far as one request goes. */
+export const PAGE_SIZES = [8, 12, 16, 24, 32, LIST_LIMITS.maxLimit] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 
 export type ReadFilter = 'all' | 'read' | 'unread';
@@ -26,9 +27,12 @@ export interface BookListQuery {
 
 export const DEFAULT_QUERY: BookListQuery = { page: 1, size: 8, sort: 'author', q: '', read: 'all' };
 
-/** Reads the query string; a value that is missing or makes no sense falls back to its default. */
-export function queryFromParams(params: ParamMap): BookListQuery {
-  const size = PAGE_SIZES.find((candidate) => candidate === Number(params.get('size'))) ?? DEFAULT_QUERY.size;
+/**
+ * Reads the query string; a value that is missing or makes no sense falls back to its default.
+ * `defaultSize` is the user's page size (remembered, or fitted to the screen), not a constant.
+ */
+export function queryFromParams(params: ParamMap, defaultSize: PageSize = DEFAULT_QUERY.size): BookListQuery {
+  const size = PAGE_SIZES.find((candidate) => candidate === Number(params.get('size'))) ?? defaultSize;
   const page = /^[1-9]\d{0,6}$/.test(params.get('page') ?? '') ? Number(params.get('page')) : DEFAULT_QUERY.page;
   const lastReachablePage = Math.floor(LIST_LIMITS.maxOffset / size) + 1;
   const sort = params.get('sort') as SortKey;
@@ -44,10 +48,10 @@ export function queryFromParams(params: ParamMap): BookListQuery {
 }
 
 /** The query string for a query; defaults are left out, so plain links stay plain. */
-export function toQueryParams(query: BookListQuery): Params {
+export function toQueryParams(query: BookListQuery, defaultSize: PageSize = DEFAULT_QUERY.size): Params {
   const params: Params = {};
   if (query.page !== DEFAULT_QUERY.page) params['page'] = query.page;
-  if (query.size !== DEFAULT_QUERY.size) params['size'] = query.size;
+  if (query.size !== defaultSize) params['size'] = query.size;
   if (query.sort !== DEFAULT_QUERY.sort) params['sort'] = query.sort;
   if (query.q) params['q'] = query.q;
   if (query.read !== 'all') params['read'] = query.read === 'read';

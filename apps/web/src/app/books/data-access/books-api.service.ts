@@ -5,6 +5,7 @@ import type {
   BookHistoryPage,
   BookInput,
   BookPage,
+  BookPatch,
   ExportFormat,
   ImportReport,
   ListBooksRequest,
@@ -48,6 +49,11 @@ export class BooksApi {
   /** Replaces the editable fields, only if the book is still at `expectedVersion` (else 412). */
   replace(id: string, book: BookInput, expectedVersion: number): Observable<Book> {
     return this.http.put<Book>(bookUrl(id), book, { headers: { 'If-Match': etag(expectedVersion) } });
+  }
+
+  /** Changes some fields, only if the book is still at `expectedVersion` (else 412). */
+  patch(id: string, changes: BookPatch, expectedVersion: number): Observable<Book> {
+    return this.http.patch<Book>(bookUrl(id), changes, { headers: { 'If-Match': etag(expectedVersion) } });
   }
 
   /** Deletes the book, only if it is still at `expectedVersion` (else 412). */

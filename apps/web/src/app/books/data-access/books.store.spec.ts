@@ -6,6 +6,7 @@ import { aBook, aBookEvent } from '../testing/books.fixtures';
 import { FakeBooksApi, invalid, problem } from '../testing/fake-books-api';
 import { FakeEventSources } from '../testing/fake-event-source';
 import { BooksStore, HIGHLIGHT_MS, REFRESH_COALESCE_MS, UNDO_WINDOW_MS } from './books.store';
+import { PAGE_SIZE_STORAGE_KEY } from './page-size';
 import { Toaster } from './toaster.service';
 
 @Component({ template: '', providers: [BooksStore] })
@@ -94,6 +95,16 @@ describe('BooksStore', () => {
       store.filter('read');
       await settle();
       expect(url()).toBe('/?size=16&sort=-title&q=wyndham&read=true');
+    });
+
+    it('uses the page size the user last chose when the URL names none', async () => {
+      localStorage.setItem(PAGE_SIZE_STORAGE_KEY, '32');
+      await openAt('/');
+
+      expect(api.callsTo('list')[0].request).toMatchObject({ offset: 0, limit: 32 });
+      store.goToPage(2);
+      await settle();
+      expect(url()).toBe('/?page=2');
     });
 
     it('goes to the last page when the URL points past it', async () => {
@@ -316,6 +327,98 @@ describe('BooksStore', () => {
       expect(toaster.toasts()).toHaveLength(1);
       await jest.advanceTimersByTimeAsync(1);
       expect(toaster.toasts()).toHaveLength(0);
+    });
+
+    it('offers to show a new book: newest first, page 1, no search or filter, and flashes it', async () => {
+      await openAt('/?q=title&read=true&sort=-title');
+      await store.create({ title: 'Oryx and Crake', author: 'Margaret Atwood', year: 2003, score: 8, read: false }, 'key-1');
+      const [toast] = toaster.toasts();
+      expect(toast).toMatchObject({ message: 'Added “Oryx and Crake”.', action: { label: 'Show' } });
+
+      toaster.act(toast.id);
+      await settle();
+
+      expect(url()).toBe('/?sort=-createdAt');
+      expect(titles()[0]).toBe('Oryx and Crake');
+      const created = store.books()[0];
+      expect(store.highlighted().has(created.id)).toBe(true);
+      expect(store.revealed()).toBe(created.id);
+    });
+
+    it('shows a new book when already on the first page of newest first', async () => {
+      await openAt('/?sort=-createdAt');
+      await store.create({ title: 'Zone One', author: 'Colson Whitehead', year: 2011, score: null, read: false }, 'key-2');
+      await jest.advanceTimersByTimeAsync(HIGHLIGHT_MS);
+      expect(store.highlighted().size).toBe(0);
+
+      toaster.act(toaster.toasts()[0].id);
+      await settle();
+
+      expect(titles()[0]).toBe('Zone One');
+      expect(store.highlighted().has(store.books()[0].id)).toBe(true);
+    });
+
+    it('marks a book read from its row, over the version shown, with an undo', async () => {
+      const [book] = store.books();
+
+      const marking = store.setRead(book, true);
+      expect(store.readsSaving().get(book.id)).toBe(true);
+      await marking;
+
+      expect(api.callsTo('patch')).toEqual([{ method: 'patch', id: book.id, changes: { read: true }, expectedVersion: 1 }]);
+      expect(store.books()[0]).toMatchObject({ read: true, version: 2 });
+      expect(store.readsSaving().size).toBe(0);
+      expect(store.highlighted().has(book.id)).toBe(true);
+      const [toast] = toaster.toasts();
+      expect(toast).toMatchObject({ message: `Marked “${book.title}” as read.`, action: { label: 'Undo' } });
+
+      toaster.act(toast.id);
+      await settle();
+      expect(api.callsTo('patch')[1]).toMatchObject({ changes: { read: false }, expectedVersion: 2 });
+      expect(store.books()[0]).toMatchObject({ read: false, version: 3 });
+    });
+
+    it('puts the latest version in the row and says so when the book changed meanwhile (412)', async () => {
+      const [book] = store.books();
+      const theirs = { ...book, title: 'Their title', version: 2 };
+      api.books = api.books.map((candidate) => (candidate.id === book.id ? theirs : candidate));
+
+      await store.setRead(book, true);
+
+      expect(store.books()[0]).toEqual(theirs);
+      expect(store.readsSaving().size).toBe(0);
+      expect(toaster.toasts()[0]).toMatchObject({ tone: 'error' });
+      expect(toasts()[0]).toBe(
+        `“${book.title}” was changed by someone else, so it was not marked read. Its row now shows the latest version.`,
+      );
+    });
+
+    it('takes the row away when the book was deleted meanwhile', async () => {
+      const [book] = store.books();
+      api.books = api.books.filter((candidate) => candidate.id !== book.id);
+
+      await store.setRead(book, true);
+
+      expect(titles()).not.toContain(book.title);
+      expect(toasts()[0]).toBe(`“${book.title}” had been deleted, so it was not marked read.`);
+    });
+
+    it('keeps the row as it was when marking fails', async () => {
+      const [book] = store.books();
+      api.failWith(problem(503, 'Unavailable', 'No books-service replica is reachable right now.'));
+
+      await store.setRead(book, true);
+
+      expect(store.books()[0].read).toBe(false);
+      expect(store.readsSaving().size).toBe(0);
+      expect(toasts()[0]).toBe(`“${book.title}” was not marked read. No books-service replica is reachable right now.`);
+    });
+
+    it('remembers the page size chosen, for pages opened without one', async () => {
+      store.setPageSize(24);
+      await settle();
+
+      expect(localStorage.getItem(PAGE_SIZE_STORAGE_KEY)).toBe('24');
     });
 
     it('does not delete a book someone else changed meanwhile', async () => {

@@ -27,6 +27,7 @@ import {
   toQueryParams,
 } from './book-list-query';
 import { BooksApi } from './books-api.service';
+import { PageSizePreference } from './page-size';
 import { type ApiError, describeApiError, toApiError } from './problem';
 import { Toaster } from './toaster.service';
 
@@ -52,6 +53,8 @@ interface ListState {
   readonly status: ListStatus;
   /** The last page loaded; it stays on screen while the next one loads. */
   readonly page: BookPage | undefined;
+  /** Which query the page answers, as text. */
+  readonly pageKey: string;
   readonly error: ApiError | undefined;
 }
 
@@ -72,13 +75,21 @@ export class BooksStore {
   private readonly toaster = inject(Toaster);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
+  private readonly pageSize = inject(PageSizePreference);
 
-  private readonly query$ = this.route.queryParamMap.pipe(map(queryFromParams), distinctUntilChanged(sameQuery));
-  private readonly state = signal<ListState>({ status: 'loading', page: undefined, error: undefined });
+  private readonly query$ = this.route.queryParamMap.pipe(
+    map((params) => queryFromParams(params, this.pageSize.size)),
+    distinctUntilChanged(sameQuery),
+  );
+  private readonly state = signal<ListState>({ status: 'loading', page: undefined, error: undefined, pageKey: '' });
   private readonly reloads = new Subject<void>();
   private readonly refreshes = new Subject<void>();
   private readonly highlightedIds = signal<ReadonlySet<string>>(new Set());
   private readonly highlightTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Read states sent but not yet saved, by book id: the row shows them at once. */
+  private readonly pendingReads = signal<ReadonlyMap<string, boolean>>(new Map());
+  /** A book the user asked to see ("Show" on a toast), until a page shows it. */
+  private readonly wanted = signal<string | undefined>(undefined);
 
   readonly query = toSignal(this.query$, { requireSync: true });
   readonly status = computed(() => this.state().status);
@@ -91,9 +102,17 @@ export class BooksStore {
   readonly firstLoad = computed(() => this.state().page === undefined && this.status() === 'loading');
   readonly books = computed(() => this.state().page?.items ?? []);
   readonly total = computed(() => this.state().page?.total ?? 0);
+  /**
+   * Names the query the rows answer. Another page or sort is new rows, not the old ones moved
+   * (moving rows is a layout shift); a refresh of the same query keeps rows, and their focus.
+   */
+  readonly pageKey = computed(() => this.state().pageKey);
   readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.query().size)));
   /** Books changed a moment ago, by anyone: the table flashes their rows. */
   readonly highlighted = this.highlightedIds.asReadonly();
+  readonly readsSaving = this.pendingReads.asReadonly();
+  /** The book just brought into view on request; the page moves the keyboard to it. */
+  readonly revealed = signal<string | undefined>(undefined);
 
   constructor() {
     merge(
@@ -126,9 +145,10 @@ export class BooksStore {
     this.navigate({ page: Math.min(Math.max(1, page), this.pageCount()) });
   }
 
-  /** Keeps the first book of the current page in view. */
+  /** Keeps the first book of the current page in view, and remembers the size for next time. */
   setPageSize(size: PageSize): void {
     const { page, size: oldSize } = this.query();
+    this.pageSize.remember(size);
     this.navigate({ size, page: Math.floor(((page - 1) * oldSize) / size) + 1 });
   }
 
@@ -150,11 +170,18 @@ export class BooksStore {
     this.refreshes.next();
   }
 
+  /**
+   * The new book can sort onto any page, or be outside the search: the toast offers to show it,
+   * on the first page of newest first (where it is, whatever the catalogue's size).
+   */
   async create(book: BookInput, idempotencyKey: string): Promise<SaveResult> {
     try {
       const created = await firstValueFrom(this.api.create(book, idempotencyKey));
       this.changed(created);
-      this.toaster.show(`Added “${created.title}”.`);
+      this.toaster.show(`Added “${created.title}”.`, {
+        durationMs: UNDO_WINDOW_MS,
+        action: { label: 'Show', run: () => this.show(created.id) },
+      });
       return { status: 'saved', book: created };
     } catch (error) {
       return this.saveFailed(toApiError(error));
@@ -198,6 +225,59 @@ export class BooksStore {
     return true;
   }
 
+  /** Goes to the first page of newest first, with no search or filter, and flashes the book there. */
+  show(id: string): void {
+    this.wanted.set(id);
+    const query = { page: 1, sort: '-createdAt' as const, q: '', read: 'all' as const };
+    if (sameQuery(this.query(), { ...this.query(), ...query })) this.reload();
+    else this.navigate(query);
+  }
+
+  /**
+   * Marks a book read or unread from its row, over the version the row shows. The row shows the
+   * new state at once; a 412 puts the current version in the row and says why nothing changed.
+   */
+  async setRead(book: Book, read: boolean): Promise<void> {
+    if (this.pendingReads().has(book.id)) return;
+    this.pendingReads.update((pending) => new Map(pending).set(book.id, read));
+    try {
+      const saved = await firstValueFrom(this.api.patch(book.id, { read }, book.version));
+      this.changed(saved);
+      this.toaster.show(`Marked “${saved.title}” as ${read ? 'read' : 'unread'}.`, {
+        action: { label: 'Undo', run: () => void this.setRead(saved, !read) },
+      });
+    } catch (error) {
+      await this.readFailed(book, read, toApiError(error));
+    } finally {
+      this.pendingReads.update((pending) => {
+        const rest = new Map(pending);
+        rest.delete(book.id);
+        return rest;
+      });
+    }
+  }
+
+  private async readFailed(book: Book, read: boolean, error: ApiError): Promise<void> {
+    const change = read ? 'marked read' : 'marked unread';
+    if (error.status === 404) {
+      this.removeShown(book.id);
+      this.refreshes.next();
+      this.toaster.show(`“${book.title}” had been deleted, so it was not ${change}.`, { tone: 'info' });
+      return;
+    }
+    if (error.status !== 412) {
+      this.toaster.error(`“${book.title}” was not ${change}. ${describeApiError(error)}`);
+      return;
+    }
+    try {
+      this.changed(await firstValueFrom(this.api.get(book.id)));
+      this.toaster.error(`“${book.title}” was changed by someone else, so it was not ${change}. Its row now shows the latest version.`);
+    } catch {
+      this.refreshes.next();
+      this.toaster.error(`“${book.title}” was changed by someone else, so it was not ${change}.`);
+    }
+  }
+
   private load(request: LoadRequest): Observable<unknown> {
     const { query } = request;
     // Quiet only over a settled list: a refetch that replaces a pending load must report like it.
@@ -220,7 +300,13 @@ export class BooksStore {
       this.navigate({ page: lastPage }, { replaceUrl: true });
       return;
     }
-    this.state.set({ status: 'ready', page, error: undefined });
+    this.state.set({ status: 'ready', page, error: undefined, pageKey: JSON.stringify(query) });
+    const wanted = this.wanted();
+    if (wanted && page.items.some((book) => book.id === wanted)) {
+      this.wanted.set(undefined);
+      this.highlight(wanted);
+      this.revealed.set(wanted);
+    }
   }
 
   private applyEvent(event: BookEvent): void {
@@ -333,6 +419,7 @@ export class BooksStore {
 
   private navigate(changes: Partial<BookListQuery>, extras: { replaceUrl?: boolean } = {}): void {
     const query = { ...this.query(), ...changes };
-    void this.router.navigate([], { relativeTo: this.route, queryParams: toQueryParams(query), ...extras });
+    const queryParams = toQueryParams(query, this.pageSize.size);
+    void this.router.navigate([], { relativeTo: this.route, queryParams, ...extras });
   }
 }

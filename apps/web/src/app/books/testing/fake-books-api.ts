@@ -7,6 +7,7 @@ import {
   EDITABLE_FIELDS,
   HISTORY_LIMITS,
   type BookPage,
+  type BookPatch,
   type FieldError,
   type ImportReport,
   type ListBooksRequest,
@@ -22,6 +23,7 @@ type Call =
   | { readonly method: 'get'; readonly id: string }
   | { readonly method: 'create'; readonly book: BookInput; readonly idempotencyKey: string }
   | { readonly method: 'replace'; readonly id: string; readonly book: BookInput; readonly expectedVersion: number }
+  | { readonly method: 'patch'; readonly id: string; readonly changes: BookPatch; readonly expectedVersion: number }
   | { readonly method: 'delete'; readonly id: string; readonly expectedVersion: number }
   | { readonly method: 'history'; readonly id: string; readonly before?: number; readonly limit?: number }
   | { readonly method: 'restore'; readonly id: string; readonly deleteVersion: number }
@@ -132,6 +134,14 @@ export class FakeBooksApi implements Pick<BooksApi, keyof BooksApi> {
       const saved = { ...before, ...book, version: expectedVersion + 1 };
       this.books = this.books.map((candidate) => (candidate.id === id ? saved : candidate));
       this.record('updated', before, saved);
+      return saved;
+    });
+  }
+
+  patch(id: string, changes: BookPatch, expectedVersion: number): Observable<Book> {
+    return this.answer({ method: 'patch', id, changes, expectedVersion }, () => {
+      const saved = { ...this.current(id, expectedVersion), ...changes, version: expectedVersion + 1 };
+      this.books = this.books.map((candidate) => (candidate.id === id ? saved : candidate));
       return saved;
     });
   }

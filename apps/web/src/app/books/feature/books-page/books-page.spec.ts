@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { REFRESH_COALESCE_MS } from '../../data-access/books.store';
 import { Toaster } from '../../data-access/toaster.service';
@@ -10,6 +10,7 @@ import { button, field, queryButton, textOf, type } from '../../testing/dom';
 import { FakeBooksApi, problem } from '../../testing/fake-books-api';
 import { FakeEventSources } from '../../testing/fake-event-source';
 import { fakeObjectUrls } from '../../testing/object-urls';
+import { BookDetailsPage } from '../book-details/book-details-page';
 import { BooksPage } from './books-page';
 
 describe('BooksPage', () => {
@@ -26,7 +27,14 @@ describe('BooksPage', () => {
     });
     sources = new FakeEventSources();
     TestBed.configureTestingModule({
-      providers: [provideRouter([{ path: '', component: BooksPage }]), FakeBooksApi.provide(api), sources.provide()],
+      providers: [
+        provideRouter([
+          { path: '', component: BooksPage },
+          { path: 'books/:id', component: BookDetailsPage },
+        ]),
+        FakeBooksApi.provide(api),
+        sources.provide(),
+      ],
     });
     harness = await RouterTestingHarness.create();
   });
@@ -309,5 +317,115 @@ describe('BooksPage', () => {
       expect(page.querySelector('[role="alert"]')).toBeNull();
       expect(document.activeElement).toBe(button(page, 'Import'));
     });
+  });
+
+  describe('keyboard shortcuts', () => {
+    const press = (key: string, init: KeyboardEventInit = {}, target: EventTarget = document.body) => {
+      const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
+      target.dispatchEvent(event);
+      return event;
+    };
+
+    it('focuses the search on "/" and opens a new book on "n"', async () => {
+      await visit();
+
+      expect(press('/').defaultPrevented).toBe(true);
+      expect(document.activeElement).toBe(field(page, 'Search'));
+
+      (document.activeElement as HTMLElement).blur();
+      press('n');
+      await settle();
+      expect(openDialogTitles()).toEqual(['Add book']);
+    });
+
+    it('leaves keys alone while typing, with a modifier, or over a dialog', async () => {
+      await visit();
+
+      expect(press('n', {}, field(page, 'Search')).defaultPrevented).toBe(false);
+      expect(press('/', {}, field<HTMLSelectElement>(page, 'Show')).defaultPrevented).toBe(false);
+      expect(press('n', { ctrlKey: true }).defaultPrevented).toBe(false);
+      expect(press('/', { metaKey: true }).defaultPrevented).toBe(false);
+      expect(press('n', { altKey: true }).defaultPrevented).toBe(false);
+      await settle();
+      expect(openDialogTitles()).toEqual([]);
+
+      press('n');
+      await settle();
+      press('n');
+      await settle();
+      expect(openDialogTitles()).toEqual(['Add book']);
+    });
+
+    it('says so on the page and on the controls', async () => {
+      await visit();
+
+      expect(textOf(page.querySelector('.shortcuts'))).toBe('Keyboard shortcuts: / search, N add a book.');
+      expect(field(page, 'Search').getAttribute('aria-keyshortcuts')).toBe('/');
+      expect(button(page, 'Add book').getAttribute('aria-keyshortcuts')).toBe('n');
+    });
+  });
+
+  describe('empty states', () => {
+    it('names the search and the filter together', async () => {
+      api.books = api.books.map((book) => ({ ...book, read: true }));
+      await visit('/?q=title&read=false');
+
+      expect(textOf(page.querySelector('h2'))).toBe('No unread books match “title”');
+      button(page, 'Show all books').click();
+      await settle();
+      expect(titles()).toHaveLength(8);
+    });
+
+    it('names the filter alone', async () => {
+      await visit('/?read=true');
+
+      expect(textOf(page.querySelector('h2'))).toBe('No read books');
+      expect(queryButton(page, 'Clear search')).toBeUndefined();
+      expect(queryButton(page, 'Show all books')).toBeDefined();
+    });
+  });
+
+  it('marks a book read from its row', async () => {
+    await visit();
+
+    field(page, 'Read: Title 01').click();
+    await settle(REFRESH_COALESCE_MS + 50);
+
+    expect(api.callsTo('patch')).toEqual([
+      { method: 'patch', id: api.books[0].id, changes: { read: true }, expectedVersion: 1 },
+    ]);
+    expect(field(page, 'Read: Title 01').checked).toBe(true);
+    expect(TestBed.inject(Toaster).toasts()[0]).toMatchObject({ message: 'Marked “Title 01” as read.' });
+  });
+
+  it('shows a book just added, on request, and moves the keyboard to it', async () => {
+    await visit('/?page=3');
+    button(page, 'Add book').click();
+    await settle();
+    const dialog = dialogTitled('Add book');
+    type(field(dialog, 'Title'), 'Aardvark');
+    type(field(dialog, 'Author'), 'Zed Zimmer');
+    button(dialog, 'Save').click();
+    await settle(REFRESH_COALESCE_MS + 50);
+
+    const toaster = TestBed.inject(Toaster);
+    const [toast] = toaster.toasts();
+    expect(toast).toMatchObject({ message: 'Added “Aardvark”.', action: { label: 'Show' } });
+    toaster.act(toast.id);
+    await settle(REFRESH_COALESCE_MS + 50);
+
+    expect(titles()[0]).toBe('Aardvark');
+    expect(page.querySelector('tbody tr')?.classList).toContain('is-highlighted');
+    expect(textOf(document.activeElement)).toBe('Aardvark');
+    expect(textOf(page.querySelector('.sort-note'))).toContain('Newest first');
+  });
+
+  it('opens a book’s own page from its title', async () => {
+    await visit();
+
+    page.querySelector<HTMLAnchorElement>('tbody a')!.click();
+    await settle();
+
+    expect(TestBed.inject(Router).url).toBe(`/books/${api.books[0].id}`);
   });
 });

@@ -3,16 +3,21 @@ import {
   ChangeDetectionStrategy,
   Component,
   DOCUMENT,
-  type ElementRef,
+  DestroyRef,
+  ElementRef,
   Injector,
   afterNextRender,
   computed,
+  effect,
   inject,
+  untracked,
   viewChild,
 } from '@angular/core';
-import type { Book } from '@books/contracts';
+import { Router } from '@angular/router';
+import { parseSortKey, type Book } from '@books/contracts';
 import { firstValueFrom } from 'rxjs';
 import { BookImportStore, type CompletedImport } from '../../data-access/book-import.store';
+import type { ReadFilter } from '../../data-access/book-list-query';
 import { BooksStore } from '../../data-access/books.store';
 import { Toaster } from '../../data-access/toaster.service';
 import { BookTable } from '../../ui/book-table/book-table';
@@ -31,21 +36,53 @@ import { openImportReportDialog } from '../import-report-dialog/import-report-di
   templateUrl: './books-page.html',
   styleUrl: './books-page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '(window:beforeunload)': 'confirmLeaving($event)' },
+  host: { '(window:beforeunload)': 'confirmLeaving($event)', '(document:keydown)': 'onShortcut($event)' },
 })
 export class BooksPage {
   protected readonly store = inject(BooksStore);
   protected readonly imports = inject(BookImportStore);
   private readonly dialog = inject(Dialog);
   private readonly toaster = inject(Toaster);
+  private readonly router = inject(Router);
   private readonly injector = inject(Injector);
   private readonly document = inject(DOCUMENT);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly toolbar = viewChild.required(BookToolbar);
   private readonly importPanel = viewChild.required(ImportPanel);
   private readonly results = viewChild.required<ElementRef<HTMLElement>>('results');
+  private readonly table = viewChild(BookTable);
+  private readonly toolbarElement = viewChild.required(BookToolbar, { read: ElementRef<HTMLElement> });
 
   protected readonly placeholderRows = computed(() => (this.store.firstLoad() ? this.store.query().size : 0));
   protected readonly empty = computed(() => this.store.status() === 'ready' && this.store.total() === 0);
+  /** Names every filter in effect, so an empty list never looks like an empty catalogue. */
+  protected readonly emptyTitle = computed(() => emptyTitle(this.store.query().q, this.store.query().read));
+  /** The sort "Show" uses after adding a book; no column heading says so. */
+  protected readonly newestFirst = computed(() => parseSortKey(this.store.query().sort).field === 'createdAt');
+
+  constructor() {
+    // The table's header sticks under the toolbar, which is taller when it wraps (phones, zoom).
+    afterNextRender(() => {
+      if (typeof ResizeObserver === 'undefined') return;
+      const host = this.toolbarElement().nativeElement;
+      const observer = new ResizeObserver(() => this.stickyOffset(host));
+      observer.observe(host);
+      this.stickyOffset(host);
+      this.injector.get(DestroyRef).onDestroy(() => observer.disconnect());
+    });
+    // "Show" on the toast of a new book: once its page is on screen, the keyboard goes to it.
+    effect(() => {
+      const revealed = this.store.revealed();
+      const table = this.table();
+      if (!revealed || !table || !this.store.books().some((book) => book.id === revealed)) return;
+      untracked(() => this.store.revealed.set(undefined));
+      afterNextRender(() => table.focusBook(revealed), { injector: this.injector });
+    });
+  }
+
+  protected openBook(book: Book): void {
+    void this.router.navigate(['/books', book.id]);
+  }
 
   protected addBook(): void {
     openBookFormDialog(this.dialog, {}, this.injector);
@@ -101,6 +138,27 @@ export class BooksPage {
     if (this.imports.busy()) event.preventDefault();
   }
 
+  /**
+   * `/` searches and `n` adds a book, as in many web apps; not while typing, with a modifier
+   * (the browser's and the screen reader's own keys), or over a dialog.
+   */
+  protected onShortcut(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || this.dialog.openDialogs.length > 0) return;
+    const target = event.target as HTMLElement | null;
+    if (target?.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+    if (event.key === '/') {
+      event.preventDefault();
+      this.toolbar().focusSearch();
+    } else if (event.key === 'n' || event.key === 'N') {
+      event.preventDefault();
+      this.addBook();
+    }
+  }
+
+  protected showAllBooks(): void {
+    this.store.filter('all');
+  }
+
   protected clearSearch(): void {
     this.store.search('');
     this.toolbar().focusSearch();
@@ -119,6 +177,11 @@ export class BooksPage {
     if (lost) report.closed.subscribe(() => this.toolbar().focusImport());
   }
 
+  private stickyOffset(toolbar: HTMLElement): void {
+    const sticky = getComputedStyle(toolbar).position === 'sticky';
+    this.host.nativeElement.style.setProperty('--sticky-top', sticky ? `${toolbar.offsetHeight}px` : '0px');
+  }
+
   /** A deleted row takes its focused button with it; keep keyboard users in the list. */
   private refocusIfLost(): void {
     afterNextRender(
@@ -129,4 +192,9 @@ export class BooksPage {
       { injector: this.injector },
     );
   }
+}
+
+export function emptyTitle(q: string, read: ReadFilter): string {
+  const books = read === 'all' ? 'books' : `${read} books`;
+  return q ? `No ${books} match “${q}”` : `No ${books}`;
 }

@@ -1,8 +1,8 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { Book } from '@books/contracts';
 import { aBook } from '../../testing/books.fixtures';
-import { button, textOf } from '../../testing/dom';
-import { BookTable } from './book-table';
+import { button, field, textOf } from '../../testing/dom';
+import { BookTable, type ReadChange } from './book-table';
 
 describe('BookTable', () => {
   let fixture: ComponentFixture<BookTable>;
@@ -22,6 +22,8 @@ describe('BookTable', () => {
 
   const rows = () => [...element.querySelectorAll('tbody tr:not(.placeholder)')].map((row) => [...row.children].map(textOf));
   const header = (name: string) => button(element, name).closest('th')!;
+  const readBox = (title: string) => field(element, `Read: ${title}`);
+  const link = (title: string) => [...element.querySelectorAll<HTMLAnchorElement>('tbody a')].find((a) => textOf(a) === title)!;
 
   beforeEach(() => {
     fixture = TestBed.createComponent(BookTable);
@@ -34,9 +36,11 @@ describe('BookTable', () => {
 
     expect(textOf(element.querySelector('caption'))).toBe('Books');
     expect(rows()).toEqual([
-      ['The Day of the Triffids', 'John Wyndham', '1951', '8', 'Yes', 'Edit History Delete'],
-      ['Epic of Gilgamesh', 'Unknown', '2100 BCE', 'unrated', 'No', 'Edit History Delete'],
+      ['The Day of the Triffids', 'John Wyndham', '1951', '8', '', 'Edit History Delete'],
+      ['Epic of Gilgamesh', 'Unknown', '2100 BCE', 'unrated', '', 'Edit History Delete'],
     ]);
+    expect(readBox('The Day of the Triffids').checked).toBe(true);
+    expect(readBox('Epic of Gilgamesh').checked).toBe(false);
   });
 
   it('marks the sorted column with aria-sort and an arrow', async () => {
@@ -100,5 +104,94 @@ describe('BookTable', () => {
     const [first, second] = element.querySelectorAll('tbody tr');
     expect(first.classList).not.toContain('is-highlighted');
     expect(second.classList).toContain('is-highlighted');
+  });
+
+  it('links each title to the book’s own page, with the full title on hover', async () => {
+    const opened = jest.fn<void, [Book]>();
+    table.open.subscribe(opened);
+    await render();
+
+    const triffids = link('The Day of the Triffids');
+    expect(triffids.getAttribute('href')).toBe(`books/${books[0].id}`);
+    expect(triffids.title).toBe('The Day of the Triffids');
+    expect(element.querySelector('.cell-author span')?.getAttribute('title')).toBe('John Wyndham');
+
+    const plain = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
+    triffids.dispatchEvent(plain);
+    expect(plain.defaultPrevented).toBe(true);
+    expect(opened).toHaveBeenCalledWith(books[0]);
+  });
+
+  it('leaves a click with a modifier to the browser (a new tab)', async () => {
+    const opened = jest.fn();
+    table.open.subscribe(opened);
+    await render();
+
+    let leftToBrowser: boolean | undefined;
+    // Seen after the table's handler; then stopped, as jsdom cannot open a new tab.
+    element.addEventListener('click', (event) => {
+      leftToBrowser = !event.defaultPrevented;
+      event.preventDefault();
+    });
+    link('Epic of Gilgamesh').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, button: 0, ctrlKey: true }));
+
+    expect(leftToBrowser).toBe(true);
+    expect(opened).not.toHaveBeenCalled();
+  });
+
+  it('asks to mark a book read or unread, and shows the state being saved', async () => {
+    const changes = jest.fn<void, [ReadChange]>();
+    table.readChange.subscribe(changes);
+    await render();
+
+    readBox('Epic of Gilgamesh').click();
+    expect(changes).toHaveBeenCalledWith({ book: books[1], read: true });
+    // Until the store says so, the box shows the book's state.
+    expect(readBox('Epic of Gilgamesh').checked).toBe(false);
+
+    await render({ readsSaving: new Map([[books[1].id, true]]) });
+    expect(readBox('Epic of Gilgamesh').checked).toBe(true);
+    expect(readBox('Epic of Gilgamesh').getAttribute('aria-busy')).toBe('true');
+
+    await render({ readsSaving: new Map() });
+    expect(readBox('Epic of Gilgamesh').checked).toBe(false);
+  });
+
+  it('moves the keyboard to a book on request', async () => {
+    await render();
+
+    table.focusBook(books[1].id);
+
+    expect(document.activeElement).toBe(link('Epic of Gilgamesh'));
+  });
+
+  it('fixes its column widths, so paging, sorting and placeholders cannot move them', async () => {
+    await render();
+
+    expect([...element.querySelectorAll('col')].map((col) => col.className)).toEqual([
+      'col-title',
+      'col-author',
+      'col-year',
+      'col-score',
+      'col-read',
+      'col-actions',
+    ]);
+  });
+
+  it('keeps room for a full page when asked, so a short last page does not pull the pager up', async () => {
+    await render({ reserveRows: 16 });
+
+    expect(element.style.getPropertyValue('--reserve-rows')).toBe('16');
+  });
+
+  it('makes rows anew for another page or sort, rather than moving them (a layout shift)', async () => {
+    await render({ pageKey: 'page 1' });
+    const [first] = element.querySelectorAll('tbody tr');
+
+    await render({ pageKey: 'page 1', books: [books[1], books[0]] });
+    expect(element.querySelectorAll('tbody tr')[1]).toBe(first);
+
+    await render({ pageKey: 'page 2', books: [books[1], books[0]] });
+    expect([...element.querySelectorAll('tbody tr')]).not.toContain(first);
   });
 });

@@ -141,4 +141,49 @@ describe('BookToolbar', () => {
 
     expect(button(element, 'Export').getAttribute('aria-expanded')).toBe('false');
   });
+
+  describe('Add, once scrolled out of sight', () => {
+    let report: (entries: Partial<IntersectionObserverEntry>[]) => void;
+
+    beforeEach(() => {
+      Object.assign(globalThis, {
+        IntersectionObserver: class {
+          constructor(callback: (entries: Partial<IntersectionObserverEntry>[]) => void) {
+            report = callback;
+          }
+          observe(): void {
+            // The test reports.
+          }
+          disconnect(): void {
+            // Nothing to stop.
+          }
+        },
+      });
+    });
+
+    afterEach(() => delete (globalThis as Partial<typeof globalThis>).IntersectionObserver);
+
+    it('floats (on phones, by the stylesheet), and goes back when its place is in sight', async () => {
+      render();
+      await fixture.whenStable();
+      const add = button(element, 'Add book');
+      expect(add.classList).not.toContain('is-floating');
+
+      report([{ isIntersecting: false }]);
+      fixture.detectChanges();
+      expect(add.classList).toContain('is-floating');
+
+      report([{ isIntersecting: true }]);
+      fixture.detectChanges();
+      expect(add.classList).not.toContain('is-floating');
+    });
+  });
+
+  it('names its shortcuts: / for search, n for Add', () => {
+    render();
+
+    expect(field(element, 'Search').getAttribute('aria-keyshortcuts')).toBe('/');
+    expect(button(element, 'Add book').getAttribute('aria-keyshortcuts')).toBe('n');
+    expect(button(element, 'Add book').title).toBe('Add a book (shortcut: N)');
+  });
 });

@@ -1,4 +1,16 @@
-import { ChangeDetectionStrategy, Component, ElementRef, input, linkedSignal, output, viewChild } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  afterNextRender,
+  inject,
+  input,
+  linkedSignal,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { LIST_LIMITS } from '@books/contracts';
 import { Subject, debounceTime, filter, map } from 'rxjs';
@@ -43,7 +55,11 @@ export class BookToolbar {
   private readonly searchInput = viewChild.required<ElementRef<HTMLInputElement>>('searchInput');
   private readonly importButton = viewChild.required<ElementRef<HTMLButtonElement>>('importButton');
   private readonly fileInput = viewChild.required<ElementRef<HTMLInputElement>>('fileInput');
+  private readonly addSlot = viewChild.required<ElementRef<HTMLElement>>('addSlot');
   private readonly typed = new Subject<string>();
+
+  /** Add's own place is out of sight: on a phone it floats (see the stylesheet). */
+  protected readonly floating = signal(false);
   private lastSearch?: string;
 
   /**
@@ -56,6 +72,13 @@ export class BookToolbar {
   });
 
   constructor() {
+    const destroyRef = inject(DestroyRef);
+    afterNextRender(() => {
+      if (typeof IntersectionObserver === 'undefined') return;
+      const observer = new IntersectionObserver(([entry]) => this.floating.set(!entry.isIntersecting));
+      observer.observe(this.addSlot().nativeElement);
+      destroyRef.onDestroy(() => observer.disconnect());
+    });
     this.typed
       .pipe(
         debounceTime(SEARCH_DEBOUNCE_MS),

@@ -65,15 +65,15 @@ describe('Pagination', () => {
     expect(pageChange).not.toHaveBeenCalled();
   });
 
-  it('offers 8, 16 or 32 books per page', async () => {
+  it('offers page sizes up to "all" (the API’s most at once)', async () => {
     const sizeChange = jest.fn();
     fixture.componentInstance.sizeChange.subscribe(sizeChange);
     await render(1, 16);
     const select = field<HTMLSelectElement>(element, 'Books per page');
 
-    expect([...select.options].map((option) => option.text)).toEqual(['8', '16', '32']);
+    expect([...select.options].map((option) => option.text)).toEqual(['8', '12', '16', '24', '32', 'All (up to 100)']);
     expect(select.value).toBe('16');
-    choose(select, '32');
-    expect(sizeChange).toHaveBeenCalledWith(32);
+    choose(select, '100');
+    expect(sizeChange).toHaveBeenCalledWith(100);
   });
 });

@@ -25,6 +25,8 @@ export class Pagination {
   readonly sizeChange = output<PageSize>();
 
   protected readonly sizes = PAGE_SIZES;
+  /** The largest size is as many as the API gives at once: "all" for most catalogues. */
+  protected readonly allSize = PAGE_SIZES.at(-1);
   protected readonly pageCount = computed(() => Math.max(1, Math.ceil(this.total() / this.size())));
   protected readonly range = computed(() => rangeLabel(this.page(), this.size(), this.total()));
   protected readonly onFirstPage = computed(() => this.page() <= 1);
