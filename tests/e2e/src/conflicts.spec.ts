@@ -95,7 +95,7 @@ it('asks only about the field both changed, in the same dialog, and saves the ch
   const book = await bookViaApi('Seventh Level Down');
   await edit(page, book);
   await page.getByLabel('Score').fill('3');
-  await page.getByLabel('Read').check();
+  await editDialog(page).getByLabel('Read').check();
 
   await changeViaApi(book, { score: 9, year: 1959 });
   await editDialog(page).getByRole('button', { name: 'Save' }).click();
