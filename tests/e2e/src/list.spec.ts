@@ -5,8 +5,9 @@ import { SCREENSHOTS_DIR, accessibilityViolations, launchChromium, openPage, scr
 import { eventually } from './support/eventually';
 
 /**
- * The list at its edges: long words, sticky header and toolbar, stable column widths, marking
- * read in place, showing a book just added, links to one book, empty states and shortcuts.
+ * The list at its edges: long words, sticky header and toolbar (floating Search and Add on
+ * phones), stable column widths, marking read in place, showing a book just added, links to one
+ * book, empty states and shortcuts.
  */
 let topology: Topology;
 let browser: Browser;
@@ -142,6 +143,40 @@ it('keeps the toolbar and the table header on screen while the rows scroll', asy
   expect(phoneAdd!.y + phoneAdd!.height).toBeLessThanOrEqual(844);
   await phone.screenshot({ path: join(SCREENSHOTS_DIR, 'list-sticky-phone.png') });
   expect([...page.problems, ...phone.problems]).toEqual([]);
+});
+
+it('floats Search beside Add on a phone, bringing the search field back to type in', async () => {
+  const book = await bookViaApi('The Floating Finder');
+  const page = await open(PHONE, '/?size=32');
+  await rowsShown(page, 32);
+  const floatingSearch = page.getByRole('button', { name: 'Search', exact: true });
+  // At the top the field itself is in sight: nothing floats.
+  expect(await floatingSearch.isVisible()).toBe(false);
+
+  await page.mouse.wheel(0, 2000);
+  await eventually(() => page.evaluate(() => window.scrollY), (y) => expect(y).toBeGreaterThan(1000));
+  await eventually(() => floatingSearch.isVisible(), (visible) => expect(visible).toBe(true));
+  const searchBox = (await floatingSearch.boundingBox())!;
+  const addBox = (await page.getByRole('button', { name: 'Add book' }).boundingBox())!;
+  expect(searchBox.height).toBeGreaterThanOrEqual(44);
+  expect(searchBox.width).toBeGreaterThanOrEqual(44);
+  expect(searchBox.y + searchBox.height).toBeLessThanOrEqual(844);
+  // Beside Add, not over it.
+  expect(searchBox.x + searchBox.width).toBeLessThanOrEqual(addBox.x);
+  expect(Math.abs(searchBox.y - addBox.y)).toBeLessThan(2);
+  expect(await accessibilityViolations(page)).toEqual([]);
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, 'list-floating-search-phone.png') });
+
+  await floatingSearch.click();
+  const search = page.getByLabel('Search');
+  await eventually(() => page.evaluate(() => document.activeElement?.id), (id) => expect(id).toBe('book-search'));
+  await eventually(() => search.boundingBox(), (box) => {
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+  });
+  await page.keyboard.type(book.title);
+  await eventually(() => titles(page), (shown) => expect(shown).toEqual([book.title]));
+  expect(page.problems).toEqual([]);
 });
 
 it('keeps column widths and the layout still across pages and sorts (no layout shift)', async () => {

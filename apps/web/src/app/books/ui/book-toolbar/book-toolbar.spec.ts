@@ -166,16 +166,28 @@ describe('BookToolbar', () => {
     it('floats (on phones, by the stylesheet), and goes back when its place is in sight', async () => {
       render();
       await fixture.whenStable();
-      const add = button(element, 'Add book');
-      expect(add.classList).not.toContain('is-floating');
+      const floating = () => button(element, 'Add book').closest('.is-floating');
+      expect(floating()).toBeNull();
 
       report([{ isIntersecting: false }]);
       fixture.detectChanges();
-      expect(add.classList).toContain('is-floating');
+      // Search floats with it, the one place it is shown.
+      expect(floating()?.contains(button(element, 'Search'))).toBe(true);
 
       report([{ isIntersecting: true }]);
       fixture.detectChanges();
-      expect(add.classList).not.toContain('is-floating');
+      expect(floating()).toBeNull();
+    });
+
+    it('brings the search field back with the floating Search', async () => {
+      render();
+      await fixture.whenStable();
+      report([{ isIntersecting: false }]);
+      fixture.detectChanges();
+
+      button(element, 'Search').click();
+
+      expect(document.activeElement).toBe(field(element, 'Search'));
     });
   });
 

@@ -58,7 +58,7 @@ export class BookToolbar {
   private readonly addSlot = viewChild.required<ElementRef<HTMLElement>>('addSlot');
   private readonly typed = new Subject<string>();
 
-  /** Add's own place is out of sight: on a phone it floats (see the stylesheet). */
+  /** Add's own place is out of sight: on a phone Add floats, and Search with it (see the stylesheet). */
   protected readonly floating = signal(false);
   private lastSearch?: string;
 
@@ -92,6 +92,7 @@ export class BookToolbar {
       });
   }
 
+  /** The "/" shortcut and the floating Search: focusing scrolls the field into view if it is not. */
   focusSearch(): void {
     this.searchInput().nativeElement.focus();
   }
