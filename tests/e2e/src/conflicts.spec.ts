@@ -5,7 +5,8 @@ import { eventually } from './support/eventually';
 
 /**
  * Two people editing one book: the edit dialog merges field by field and asks only about the
- * fields both changed; closing a changed form asks first; years before the common era.
+ * fields both changed; closing a changed form asks first, but not while it saves; years before the
+ * common era.
  */
 let topology: Topology;
 let browser: Browser;
@@ -192,6 +193,39 @@ it('asks before discarding changes on Escape, the backdrop or Cancel', async () 
   expect(await stored(book)).toMatchObject({ title: 'Paper Babylon', version: 1 });
   // Focus goes back to where the user was.
   await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), (label) => expect(label).toBe(`Edit ${book.title}`));
+});
+
+it('does not lose a save to Escape pressed while it is in flight', async () => {
+  const book = await bookViaApi('The Slow Courier');
+  await edit(page, book);
+  await page.getByLabel('Title').fill('The Slow Courier Arrives');
+  // The save (a PUT with If-Match) takes a while: long enough to press Escape before its answer.
+  let saves = 0;
+  await page.route(`**/api/books/${book.id}`, async (route) => {
+    if (route.request().method() === 'PUT') {
+      saves++;
+      await new Promise((resolve) => setTimeout(resolve, 800));
+    }
+    await route.continue();
+  });
+
+  await editDialog(page).getByRole('button', { name: 'Save' }).click();
+  await eventually(() => saves, (count) => expect(count).toBe(1));
+  await page.keyboard.press('Escape');
+  // The dialog says it will close once saved, instead of asking to discard.
+  await eventually(
+    () => editDialog(page).getByRole('status').filter({ hasText: 'This closes once the book is saved.' }).count(),
+    (count) => expect(count).toBe(1),
+  );
+  expect(await page.getByRole('group', { name: 'Discard your changes?' }).count()).toBe(0);
+
+  await eventually(() => dialogs(page).count(), (count) => expect(count).toBe(0));
+  expect(saves).toBe(1);
+  expect(await page.getByRole('group', { name: 'Discard your changes?' }).count()).toBe(0);
+  expect(await stored(book)).toMatchObject({ title: 'The Slow Courier Arrives', version: 2 });
+  await eventually(() => page.getByRole('rowheader').allTextContents(), (titles) =>
+    expect(titles.map((title) => title.trim())).toContain('The Slow Courier Arrives'),
+  );
 });
 
 it('takes a negative year (BCE) on a phone, and explains a year it cannot take', async () => {
