@@ -27,7 +27,8 @@ const readModelPosition = new Gauge({ name: 'books_service_read_model_position',
 export class CatalogueReadModel {
   private readonly logger = new Logger(CatalogueReadModel.name);
   private readonly index = new CatalogueIndex();
-  private pending: { change: IndexChange; seq?: number }[] = [];
+  /** Stream messages not yet applied: a change, or just a sequence to move past (an event of this replica's own). */
+  private pending: { change?: IndexChange; seq: number }[] = [];
   private flushScheduled = false;
   private applied = 0;
   /** The highest sequence of an event this replica published itself (applied at once). */
@@ -71,19 +72,12 @@ export class CatalogueReadModel {
 
   /** An event from the stream: applied with the others that arrive in the same turn of the event loop. */
   follow(change: IndexChange, seq: number): void {
-    this.pending.push({ change, seq });
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    this.enqueue({ change, seq });
   }
 
   /** The stream moved past a message with nothing to apply (this replica's own event, say). */
   skip(seq: number): void {
-    this.pending.push({ change: { id: '', version: 0, book: null }, seq });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.enqueue({ seq });
   }
 
   /** A change this replica has just published: applied now, so its writer's next read sees it. */
@@ -127,13 +121,20 @@ export class CatalogueReadModel {
     });
   }
 
+  private enqueue(item: { change?: IndexChange; seq: number }): void {
+    this.pending.push(item);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    this.index.apply(batch.map((item) => item.change).filter((change) => change.id !== ''));
+    this.index.apply(batch.flatMap((item) => (item.change ? [item.change] : [])));
     indexedBooks.set(this.index.size);
-    this.setPosition(batch.reduce((highest, item) => Math.max(highest, item.seq ?? 0), 0));
+    this.setPosition(batch.reduce((highest, item) => Math.max(highest, item.seq), 0));
   }
 
   private setPosition(position: number): void {
