@@ -69,7 +69,8 @@ export async function startGateway(options: AppEnvironment & { port?: number; na
     name,
     command: globalThis.process.execPath,
     args: [...NODE_FLAGS.gateway, builtEntry('gateway')],
-    env: { NODE_ENV: 'production', NATS_URL: options.natsUrl, PORT: String(port), HOST: '127.0.0.1', ...options.env },
+    // Sign-in is off unless a test or `npm start` asks for it (`AUTH: 'oidc'` with an issuer).
+    env: { NODE_ENV: 'production', NATS_URL: options.natsUrl, PORT: String(port), HOST: '127.0.0.1', AUTH: 'off', ...options.env },
     logFile: join(options.logDir, `${name}.log`),
     echo: options.echo,
     ready: () => httpOk(`http://127.0.0.1:${port}/api/health/live`),
