@@ -185,6 +185,30 @@ describe('paths under /api', () => {
   });
 });
 
+describe('host names', () => {
+  it.each([
+    ['a DNS-rebinding name', 'evil.example'],
+    ['another name on this address', 'catalogue.internal:8080'],
+  ])('answers %s with 421 and nothing of the site', async (_what, host) => {
+    for (const path of ['/api/books', '/', '/index.html']) {
+      const reply = await send(path, { from: '127.0.0.9', headers: { host } });
+      expectProblem(reply, 421, 'misdirected-request');
+      expect(reply.text).not.toMatch(/<html|"items"/i);
+    }
+    const write = await send('/api/books', { from: '127.0.0.9', method: 'POST', headers: { host, 'content-type': 'application/json' }, body: '{"title":"Rebound","author":"Evil"}' });
+    expectProblem(write, 421, 'misdirected-request');
+    const books = (await (await fetch(`${topology.baseUrl}/books?q=Rebound`)).json()) as { items: unknown[] };
+    expect(books.items).toEqual([]);
+  });
+
+  it('serves the names it is configured for, with or without the port', async () => {
+    const { port } = new URL(web.url);
+    for (const host of ['localhost', `127.0.0.1:${port}`, `localhost:${port}`]) {
+      expect([host, (await send('/api/books?limit=1', { from: '127.0.0.9', headers: { host } })).status]).toEqual([host, 200]);
+    }
+  });
+});
+
 describe('requests', () => {
   it('deletes with a JSON content type and no body', async () => {
     const created = await send('/api/books', {

@@ -5,6 +5,8 @@ const schema = z.object({
   /** Where Nginx serves the app. */
   WEB_PORT: env.port(8080),
   WEB_HOST: env.text('127.0.0.1'),
+  /** Host names the site answers to (space-separated); any other Host gets 421. */
+  SERVER_NAMES: env.text('localhost 127.0.0.1'),
   /** The gateway behind Nginx (3000 is where `nx serve web` proxies /api). */
   GATEWAY_PORT: env.port(3000),
   /** books-service replicas; more than fit on a laptop is a typo. */

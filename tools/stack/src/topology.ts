@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
 import { type NatsRole, type NatsServer, startNats } from './nats';
-import { type WebServer, startNginx } from './nginx';
+import { type NginxOptions, type WebServer, startNginx } from './nginx';
 import { type ManagedProcess, type RestartPolicy } from './process';
 import { ARTIFACTS_DIR } from './workspace';
 import { httpOk, waitFor } from './wait';
@@ -37,6 +37,8 @@ export interface TopologyOptions {
   webPort?: number;
   /** Address Nginx listens on (default 127.0.0.1). */
   webHost?: string;
+  /** Nginx template settings, e.g. `{ SERVER_NAMES: 'books.example' }`. */
+  webSettings?: NginxOptions['settings'];
   /**
    * Restart any server that dies by itself, with backoff (`npm start` turns this on). Off by
    * default: tests crash servers on purpose and restart them when they choose.
@@ -127,6 +129,7 @@ export class Topology {
         secondGatewayAddress: this.gateways[1] && `127.0.0.1:${this.gateways[1].port}`,
         port: this.options.webPort || undefined,
         host: this.options.webHost,
+        settings: this.options.webSettings,
       });
     }
     for (const server of [this.nats, this.mongo, ...this.gateways, this.web]) this.superviseRestarts(server?.process);

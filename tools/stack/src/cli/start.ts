@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     gateways: 2,
     webPort: settings.WEB_PORT,
     webHost: settings.WEB_HOST,
+    webSettings: { SERVER_NAMES: settings.SERVER_NAMES },
     dataDir: join(WORKSPACE_ROOT, '.local', 'data'),
     echo: true,
     restart: settings.RESTART,
