@@ -87,6 +87,8 @@ const schema = z.object({
     ),
   /** How long fetched signing keys are trusted before they are fetched again (an unknown `kid` fetches at once). */
   OIDC_JWKS_CACHE_MAX_AGE_MS: env.positiveInt(600_000),
+  /** After fetching the keys, the least time before a token with an unknown `kid` may fetch them again (so junk tokens cannot hammer the identity provider). */
+  OIDC_JWKS_COOLDOWN_MS: env.positiveInt(30_000),
   /** The client id the web app signs in with (handed to it by GET /api/auth/config). */
   OIDC_WEB_CLIENT_ID: env.text('books-web'),
   /** Reads (lists, books, history, export, events) need a signed-in caller too; by default anyone may read. */
