@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Book, BookHistoryPage, BookPage } from '@books/contracts';
+import { Reads, Requires } from '../auth/access.decorators';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookIdPipe } from './book-id.pipe';
@@ -36,6 +37,7 @@ export class BooksController {
   ) {}
 
   @Get()
+  @Reads()
   @ApiOperation({ summary: 'List books, a page at a time, by offset or by cursor (the `next` link)' })
   @ApiHeader(MIN_POSITION)
   @ApiOkResponse({ type: BookPageDto, headers: { Link: { description: 'rel="next": the next page by cursor, on every page but the last' } } })
@@ -47,6 +49,7 @@ export class BooksController {
   }
 
   @Get(':id')
+  @Reads()
   @ApiOperation({ summary: 'Get one book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-None-Match', required: false })
@@ -71,6 +74,7 @@ export class BooksController {
   }
 
   @Get(':id/history')
+  @Reads()
   @ApiOperation({ summary: "A book's versions, newest first, each with what it changed field by field (deleted books too)" })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(MIN_POSITION)
@@ -82,6 +86,7 @@ export class BooksController {
   }
 
   @Post(':id/restore')
+  @Requires('editor')
   @HttpCode(200)
   @ApiOperation({ summary: 'Bring a deleted book back: same id, the version after its delete, as it was before it' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -101,6 +106,7 @@ export class BooksController {
   }
 
   @Post()
+  @Requires('editor')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a book' })
   @ApiHeader({
@@ -124,6 +130,7 @@ export class BooksController {
   }
 
   @Put(':id')
+  @Requires('editor')
   @ApiOperation({ summary: 'Replace the editable fields of a book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH)
@@ -140,6 +147,7 @@ export class BooksController {
   }
 
   @Patch(':id')
+  @Requires('editor')
   @ApiOperation({ summary: 'Change some fields of a book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH)
@@ -156,6 +164,7 @@ export class BooksController {
   }
 
   @Delete(':id')
+  @Requires('editor')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a book' })
   @ApiParam({ name: 'id', format: 'uuid' })
