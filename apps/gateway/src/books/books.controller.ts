@@ -12,6 +12,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Book, BookHistoryPage, BookPage } from '@books/contracts';
 import { Reads, Requires } from '../auth/access.decorators';
+import { historyFor, scopedIdempotencyKey } from '../auth/actor';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookIdPipe } from './book-id.pipe';
@@ -78,11 +79,15 @@ export class BooksController {
   @ApiOperation({ summary: "A book's versions, newest first, each with what it changed field by field (deleted books too)" })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(MIN_POSITION)
-  @ApiOkResponse({ description: '{ items: [{ version, type, occurredAt, book, changes: [{ field, from, to }] }], next }: pass `next` as `before` for older versions' })
+  @ApiOkResponse({
+    description:
+      '{ items: [{ version, type, occurredAt, book, changes: [{ field, from, to }], actor? }], next }: pass `next` as `before` for older versions. ' +
+      '`actor` ({ name, kind }, plus `subject` for admins) is absent for changes made without sign-in.',
+  })
   @ApiProblemResponses(400, 404)
-  history(@Param('id', BookIdPipe) id: string, @Query() query: BookHistoryQueryDto, @Req() request: FastifyRequest): Promise<BookHistoryPage> {
+  async history(@Param('id', BookIdPipe) id: string, @Query() query: BookHistoryQueryDto, @Req() request: FastifyRequest): Promise<BookHistoryPage> {
     const { before, limit } = query as { before?: number; limit?: number };
-    return this.books.history({ id, before, limit }, request.id, minPositionOf(request));
+    return historyFor(await this.books.history({ id, before, limit }, request.id, minPositionOf(request)), request.caller);
   }
 
   @Post(':id/restore')
@@ -99,7 +104,7 @@ export class BooksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book> {
-    const { value: book, position } = await this.books.restore({ id, expectedVersion: expectedVersionFrom(ifMatch) }, request.id);
+    const { value: book, position } = await this.books.restore({ id, expectedVersion: expectedVersionFrom(ifMatch) }, request.id, request.caller);
     reply.header('etag', etagOf(book));
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return book;
@@ -112,7 +117,7 @@ export class BooksController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Makes retries safe: the same key and body return the same book and create nothing new.',
+    description: 'Makes retries safe: the same key and body return the same book and create nothing new. Keys are per signed-in caller.',
   })
   @ApiCreatedResponse({ type: BookDto, headers: { Location: { description: 'URL of the new book' }, ETag: { description: 'Its version' } } })
   @ApiProblemResponses(400, 409, 413, 415)
@@ -122,8 +127,8 @@ export class BooksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book> {
-    const idempotencyKey = idempotencyKeyFrom(idempotencyKeyHeader);
-    const { value: created, position } = await this.books.create({ book, idempotencyKey }, request.id);
+    const idempotencyKey = scopedIdempotencyKey(idempotencyKeyFrom(idempotencyKeyHeader), request.caller);
+    const { value: created, position } = await this.books.create({ book, idempotencyKey }, request.id, request.caller);
     reply.header('location', `/api/books/${created.id}`).header('etag', etagOf(created));
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return created;
@@ -178,7 +183,7 @@ export class BooksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    const { position } = await this.books.delete({ id, expectedVersion }, request.id);
+    const { position } = await this.books.delete({ id, expectedVersion }, request.id, request.caller);
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
   }
 
@@ -190,7 +195,7 @@ export class BooksController {
     reply: FastifyReply,
   ): Promise<Book> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    const { value: book, position } = await this.books.update({ id, changes, expectedVersion }, request.id);
+    const { value: book, position } = await this.books.update({ id, changes, expectedVersion }, request.id, request.caller);
     reply.header('etag', etagOf(book));
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return book;

@@ -59,7 +59,7 @@ export class BooksTransferController {
     try {
       const file = join(folder, 'upload');
       await pipeline(body, limitBytes(this.config.IMPORT_MAX_BYTES), createWriteStream(file));
-      const { report, position } = await this.importer.run(createReadStream(file), format, request.id);
+      const { report, position } = await this.importer.run(createReadStream(file), format, request.id, request.caller);
       rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
       return report;
     } catch (error) {
