@@ -1,10 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecutionContext } from '@nestjs/common';
+import type { ArgumentsHost, ExecutionContext } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { MetricsController } from '@books/server-kit';
 import { GatewayConfig } from '../config/gateway.config';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { toProblem } from '../errors/problem-mapping';
 import { AccessDeniedException } from './access-denied.exception';
 import { ACCESS_RULE, Public, Reads, Requires } from './access.decorators';
@@ -154,5 +155,32 @@ describe('every route', () => {
       'BookEventsController.follow': { kind: 'read' },
       'AuthConfigController.settings': { kind: 'public' },
     });
+  });
+});
+
+describe('a refusal on the wire', () => {
+  function send(exception: unknown) {
+    const headers: Record<string, string> = {};
+    let status = 0;
+    let body: unknown;
+    const reply = {
+      header: (name: string, value: string) => ((headers[name] = value), reply),
+      status: (code: number) => ((status = code), reply),
+      send: (payload: unknown) => ((body = payload), reply),
+    };
+    const host = { switchToHttp: () => ({ getRequest: () => ({ url: '/api/books?x=1', id: 'req-1' }), getResponse: () => reply }) } as unknown as ArgumentsHost;
+    new ProblemDetailsFilter().catch(exception, host);
+    return { status, headers, body };
+  }
+
+  it('is problem+json with the RFC 6750 challenge', () => {
+    expect(send(AccessDeniedException.invalidToken('The access token has expired'))).toMatchObject({
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer realm="books", error="invalid_token"', 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' },
+      body: { type: 'urn:books-catalogue:problem:unauthorized', instance: '/api/books', requestId: 'req-1' },
+    });
+    expect(send(AccessDeniedException.missingRole('editor')).headers['www-authenticate']).toBe('Bearer realm="books", error="insufficient_scope"');
+    expect(send(AccessDeniedException.cannotCheck('down'))).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+    expect(send(AccessDeniedException.cannotCheck('down')).headers).not.toHaveProperty('www-authenticate');
   });
 });
