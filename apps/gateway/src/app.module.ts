@@ -1,7 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { NatsModule } from '@books/nats-rpc';
 import { MetricsController, loggingModule } from '@books/server-kit';
+import { AuthModule } from './auth/auth.module';
+import { Public } from './auth/access.decorators';
 import { BooksModule } from './books/books.module';
 import { EventsModule } from './events/events.module';
 import { ConfigModule } from './config/config.module';
@@ -9,6 +12,16 @@ import { GatewayConfig } from './config/gateway.config';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { ZodRequestPipe } from './errors/zod-request.pipe';
 import { HealthController } from './health/health.controller';
+import type { CallerLogFields } from './auth/authentication.hook';
+
+// Server-kit's /metrics knows nothing of sign-in; Prometheus scrapes it on the internal network (Nginx does not expose it).
+Public()(MetricsController);
+
+/** Who made the request, on its log line: the verified subject (if any) and the client address (behind trusted proxies). */
+function callerLogFields(raw: IncomingMessage): Record<string, unknown> {
+  const request = raw as IncomingMessage & CallerLogFields;
+  return { ...(request.subject ? { subject: request.subject } : {}), ...(request.clientAddress ? { clientAddress: request.clientAddress } : {}) };
+}
 
 @Module({
   imports: [
@@ -16,6 +29,7 @@ import { HealthController } from './health/health.controller';
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => ({ servers: config.NATS_URL, name: 'gateway', user: config.NATS_USER, pass: config.NATS_PASSWORD }),
     }),
+    AuthModule,
     BooksModule,
     EventsModule,
   ],
@@ -29,7 +43,7 @@ export class AppModule {
   static withConfig(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL })],
+      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL, requestProps: callerLogFields })],
     };
   }
 }

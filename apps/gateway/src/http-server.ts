@@ -9,6 +9,8 @@ import { clientErrorHandler } from './errors/client-error.handler';
 import { frameworkErrors } from './errors/framework-errors';
 import { useStrictJsonParser } from './errors/strict-json.parser';
 import { registerHttpMetrics } from './observability/http-metrics';
+import { registerAuthentication } from './auth/authentication.hook';
+import { TokenVerifier } from './auth/token-verifier';
 import { requestIdFor } from './request-id';
 
 /** The contract's limit on request bodies; Fastify answers 413 past it. */
@@ -53,6 +55,8 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   });
   registerHttpMetrics(fastify);
   closeConnectionsWhenShuttingDown(fastify);
+  // Before the rate limiter (preHandler), which counts a signed-in caller by subject.
+  registerAuthentication(fastify, app.get(TokenVerifier, { strict: false }) ?? undefined);
 
   // The gateway owns the security headers of API responses; Nginx adds its own only to what
   // it serves itself, so no header arrives twice with two values.
@@ -80,6 +84,10 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
     await app.register(rateLimit, {
       max: config.RATE_LIMIT_MAX,
       timeWindow: config.RATE_LIMIT_WINDOW_MS,
+      // After authentication (onRequest): a signed-in caller has one budget wherever it comes
+      // from, and callers behind one address (an office, a NAT) do not share theirs.
+      hook: 'preHandler',
+      keyGenerator: (request) => (request.caller ? `user:${request.caller.subject}` : request.ip),
       allowList: (request) => PROBES.test(request.url),
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
@@ -91,8 +99,8 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({
       origin: config.CORS_ORIGINS,
-      allowedHeaders: ['content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', REQUEST_ID_HEADER],
-      exposedHeaders: ['etag', 'location', 'retry-after', REQUEST_ID_HEADER],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', REQUEST_ID_HEADER],
+      exposedHeaders: ['etag', 'location', 'retry-after', 'www-authenticate', REQUEST_ID_HEADER],
       maxAge: 600,
     });
   }

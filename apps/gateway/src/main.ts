@@ -20,6 +20,13 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  if (config.AUTH === 'off') {
+    app.get(Logger).warn(
+      'AUTH=off: SIGN-IN IS DISABLED. Anyone who reaches this gateway can change and import books, and changes record no actor. ' +
+        'For tests and local development only; never expose this gateway.',
+      'Bootstrap',
+    );
+  }
   // /metrics stays outside /api, which is all Nginx exposes.
   app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.enableShutdownHooks();

@@ -4,6 +4,7 @@ export * from './books/text-key';
 export * from './books/books.messages';
 export * from './books/import-export';
 export * from './books/history.schema';
+export * from './books/actor.schema';
 export * from './errors/error-codes';
 export * from './errors/field-errors';
 export * from './rpc/headers';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
@@ -12,6 +12,11 @@ export interface LoggingOptions {
   httpRequests: boolean;
   /** LOG_LEVEL: trace, debug, info, warn, error, fatal or silent. */
   level: string;
+  /**
+   * More fields for each request's line (who called, from where), read from the raw request
+   * once the response is finished, when the app has learnt them.
+   */
+  requestProps?: (request: IncomingMessage) => Record<string, unknown>;
 }
 
 /** Paths probed every few seconds by orchestrators and Prometheus; their lines are noise. */
@@ -22,7 +27,7 @@ const PROBES = /^\/(api\/)?(health\/|metrics$)/;
  * path, status, duration and request id, and the request id on every line logged while
  * the request is handled.
  */
-export function loggingModule({ service, httpRequests, level }: LoggingOptions): DynamicModule {
+export function loggingModule({ service, httpRequests, level, requestProps }: LoggingOptions): DynamicModule {
   const options: Options = {
     level,
     base: { service },
@@ -32,6 +37,8 @@ export function loggingModule({ service, httpRequests, level }: LoggingOptions):
     genReqId: (request: IncomingMessage) => request.id ?? randomUUID(),
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     quietReqLogger: true,
+    // pino-http asks at the start of the request too, before the app knows; only the finished line gets them.
+    ...(requestProps ? { customProps: (request: IncomingMessage, response: ServerResponse) => (response.writableEnded ? requestProps(request) : {}) } : {}),
     // Nest mounts the logger as middleware, which sees the URL relative to its mount point.
     autoLogging: httpRequests ? { ignore: (request) => PROBES.test((request as { originalUrl?: string }).originalUrl ?? '') } : false,
     serializers: {

@@ -1,4 +1,4 @@
-import type { Book, BookInput } from '@books/contracts';
+import type { Book, BookInput, RecordedActor } from '@books/contracts';
 
 /** A book as stored in the `books` collection: the current state of each book. */
 export interface BookDocument {
@@ -39,6 +39,8 @@ export interface BookChangeDocument {
   /** The book after the change; null when it was deleted. */
   book: BookDocument | null;
   requestId?: string;
+  /** Who made the change, from the caller's verified token; absent without sign-in. */
+  actor?: RecordedActor;
   /** For a create with an Idempotency-Key: hash of the request body, so a retry can be told from a reuse. */
   fingerprint?: string;
 }

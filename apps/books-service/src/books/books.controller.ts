@@ -21,7 +21,8 @@ import {
 import { NatsRpcContext } from '@books/nats-rpc';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
 import { ZodPayloadPipe } from '../errors/zod-payload.pipe';
-import { BooksService, type ReadContext } from './books.service';
+import { actorFrom } from './actor-headers';
+import { BooksService, type ReadContext, type WriteContext } from './books.service';
 
 const ExportPageRequestSchema = z.strictObject({ cursor: ListBooksRequestSchema.shape.cursor });
 
@@ -58,7 +59,7 @@ export class BooksController {
     @Payload(new ZodPayloadPipe(RestoreBookRequestSchema)) { id, expectedVersion }: z.output<typeof RestoreBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<Book> {
-    return this.positioned(context, await this.books.restore(id, expectedVersion, { requestId: context.getRequestId() }));
+    return this.positioned(context, await this.books.restore(id, expectedVersion, writeContext(context)));
   }
 
   @MessagePattern(BooksSubjects.export)
@@ -71,7 +72,7 @@ export class BooksController {
     @Payload(new ZodPayloadPipe(ImportBooksRequestSchema)) request: z.output<typeof ImportBooksRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<ImportBooksResponse> {
-    return this.positioned(context, await this.books.import(request, { requestId: context.getRequestId() }));
+    return this.positioned(context, await this.books.import(request, writeContext(context)));
   }
 
   @MessagePattern(BooksSubjects.create)
@@ -79,7 +80,7 @@ export class BooksController {
     @Payload(new ZodPayloadPipe(CreateBookRequestSchema)) request: z.output<typeof CreateBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<Book> {
-    return this.positioned(context, await this.books.create(request, { requestId: context.getRequestId() }));
+    return this.positioned(context, await this.books.create(request, writeContext(context)));
   }
 
   @MessagePattern(BooksSubjects.update)
@@ -87,7 +88,7 @@ export class BooksController {
     @Payload(new ZodPayloadPipe(UpdateBookRequestSchema)) { id, changes, expectedVersion }: z.output<typeof UpdateBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<Book> {
-    return this.positioned(context, await this.books.update(id, changes, expectedVersion, { requestId: context.getRequestId() }));
+    return this.positioned(context, await this.books.update(id, changes, expectedVersion, writeContext(context)));
   }
 
   @MessagePattern(BooksSubjects.delete)
@@ -95,7 +96,7 @@ export class BooksController {
     @Payload(new ZodPayloadPipe(DeleteBookRequestSchema)) { id, expectedVersion }: z.output<typeof DeleteBookRequestSchema>,
     @Ctx() context: NatsRpcContext,
   ): Promise<{ id: string; version: number }> {
-    return this.positioned(context, await this.books.delete(id, expectedVersion, { requestId: context.getRequestId() }));
+    return this.positioned(context, await this.books.delete(id, expectedVersion, writeContext(context)));
   }
 
   /** Adds the stream position of this replica's answers to a write's reply. */
@@ -103,6 +104,12 @@ export class BooksController {
     context.setReplyHeader(POSITION_HEADER, String(this.books.position));
     return reply;
   }
+}
+
+/** A write's request id and actor (from the headers only: a payload never names who sends it). */
+function writeContext(context: NatsRpcContext): WriteContext {
+  const actor = actorFrom(context.getHeaders());
+  return { requestId: context.getRequestId(), ...(actor ? { actor } : {}) };
 }
 
 function readContext(context: NatsRpcContext): ReadContext {

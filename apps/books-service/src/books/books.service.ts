@@ -11,6 +11,7 @@ import {
   type ImportBooksPayload,
   type ImportBooksResponse,
   type ListBooksRequest,
+  type RecordedActor,
 } from '@books/contracts';
 import { BooksServiceConfig } from '../config/books-service.config';
 import {
@@ -41,6 +42,8 @@ const CATCH_UP_MS = 250;
 
 export interface WriteContext {
   requestId?: string;
+  /** Who asks for the change (from a verified token, via the gateway); none without sign-in. */
+  actor?: RecordedActor;
 }
 
 export interface ReadContext {
@@ -207,6 +210,8 @@ export class BooksService {
           from: previous ? previous[field] : null,
           to: change.book ? change.book[field] : null,
         })),
+        // With its subject: the gateway shows that to admins only.
+        ...(change.actor ? { actor: { name: change.actor.name, kind: change.actor.kind, subject: change.actor.subject } } : {}),
       });
     }
     return { items, next: oldest > 1 ? oldest : null };
@@ -423,6 +428,7 @@ function newChange(
     occurredAt,
     book,
     ...(context.requestId ? { requestId: context.requestId } : {}),
+    ...(context.actor ? { actor: { subject: context.actor.subject, name: context.actor.name, kind: context.actor.kind } } : {}),
     ...(fingerprint ? { fingerprint } : {}),
   };
 }

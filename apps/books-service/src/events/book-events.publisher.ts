@@ -57,5 +57,7 @@ export function toBookEvent(change: BookChangeDocument): BookEvent {
     occurredAt: change.occurredAt.toISOString(),
     book: change.book ? toBook(change.book) : null,
     ...(change.requestId ? { requestId: change.requestId } : {}),
+    // The stream is public: the display name, never the subject (an account id).
+    ...(change.actor ? { actor: { name: change.actor.name, kind: change.actor.kind } } : {}),
   };
 }

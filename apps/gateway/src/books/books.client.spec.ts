@@ -75,4 +75,20 @@ describe(BooksClient.name, () => {
     await expect(sut.update({ id: 'b1', changes: { read: true } }, 'req-1')).rejects.toThrow('timeout');
     expect(cache.invalidate).toHaveBeenCalledWith('b1');
   });
+
+  it('tells the books-service who asks for each write, from the verified caller only', async () => {
+    const { sut, options } = setup();
+    const caller = { subject: 'user-1', name: 'Ada Lovelace', roles: ['editor'], kind: 'user' as const };
+    const actor = { 'books-actor-subject': 'user-1', 'books-actor-name': 'Ada Lovelace', 'books-actor-kind': 'user' };
+    await sut.create({ book: { title: 'T', author: 'A' } }, 'req-1', caller);
+    expect(options().headers).toEqual(actor);
+    await sut.update({ id: 'b1', changes: { read: true } }, 'req-2', caller);
+    expect(options().headers).toEqual(actor);
+    await sut.delete({ id: 'b1' }, 'req-3', caller);
+    expect(options().headers).toEqual(actor);
+    await sut.restore({ id: 'b1' }, 'req-4', caller);
+    expect(options().headers).toEqual(actor);
+    await sut.update({ id: 'b1', changes: { read: true } }, 'req-5');
+    expect(options().headers).toBeUndefined();
+  });
 });

@@ -21,6 +21,8 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { NatsRpcClient, RpcReplyError, RpcTimeoutError } from '@books/nats-rpc';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookReadCache } from './book-read.cache';
+import { actorHeaders } from '../auth/actor';
+import type { Caller } from '../auth/caller';
 
 /**
  * Where a REST call becomes a NATS message: one typed request to the books-service per
@@ -51,6 +53,8 @@ interface SendOptions {
   idempotent: boolean;
   minPosition?: number;
   timeoutMs?: number;
+  /** Who asks for a write (from the verified token), sent as actor headers. */
+  caller?: Caller;
   onReplyHeaders?: (headers: MsgHdrs) => void;
 }
 
@@ -78,9 +82,9 @@ export class BooksClient {
     return this.cache.covers(minPosition) ? this.cache.book(id, load) : load();
   }
 
-  async create(request: CreateBookRequest, requestId: string): Promise<Positioned<Book>> {
+  async create(request: CreateBookRequest, requestId: string, caller?: Caller): Promise<Positioned<Book>> {
     try {
-      const created = await this.write(BooksSubjects.create, request, { requestId, idempotent: !!request.idempotencyKey });
+      const created = await this.write(BooksSubjects.create, request, { requestId, caller, idempotent: !!request.idempotencyKey });
       this.cache.invalidate(created.value.id);
       return created;
     } catch (error) {
@@ -89,25 +93,25 @@ export class BooksClient {
     }
   }
 
-  update(request: UpdateBookRequest, requestId: string): Promise<Positioned<Book>> {
-    return this.write(BooksSubjects.update, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
+  update(request: UpdateBookRequest, requestId: string, caller?: Caller): Promise<Positioned<Book>> {
+    return this.write(BooksSubjects.update, request, { requestId, caller, idempotent: false }).finally(() => this.cache.invalidate(request.id));
   }
 
-  delete(request: DeleteBookRequest, requestId: string): Promise<Positioned<BooksRpc[typeof BooksSubjects.delete]['response']>> {
-    return this.write(BooksSubjects.delete, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
+  delete(request: DeleteBookRequest, requestId: string, caller?: Caller): Promise<Positioned<BooksRpc[typeof BooksSubjects.delete]['response']>> {
+    return this.write(BooksSubjects.delete, request, { requestId, caller, idempotent: false }).finally(() => this.cache.invalidate(request.id));
   }
 
   history(request: BookHistoryRequest, requestId: string, seen?: number): Promise<BookHistoryPage> {
     return this.send(BooksSubjects.history, request, { requestId, idempotent: true, minPosition: this.atLeast(seen) });
   }
 
-  restore(request: RestoreBookRequest, requestId: string): Promise<Positioned<Book>> {
-    return this.write(BooksSubjects.restore, request, { requestId, idempotent: false }).finally(() => this.cache.invalidate(request.id));
+  restore(request: RestoreBookRequest, requestId: string, caller?: Caller): Promise<Positioned<Book>> {
+    return this.write(BooksSubjects.restore, request, { requestId, caller, idempotent: false }).finally(() => this.cache.invalidate(request.id));
   }
 
   /** A batch of import records. Safe to repeat (each record's id is decided), so retried like a read. */
-  async import(request: ImportBooksRequest, requestId: string): Promise<ImportBooksResponse & { position?: number }> {
-    const { value, position } = await this.write(BooksSubjects.import, request, { requestId, idempotent: true, timeoutMs: IMPORT_BATCH_TIMEOUT_MS });
+  async import(request: ImportBooksRequest, requestId: string, caller?: Caller): Promise<ImportBooksResponse & { position?: number }> {
+    const { value, position } = await this.write(BooksSubjects.import, request, { requestId, caller, idempotent: true, timeoutMs: IMPORT_BATCH_TIMEOUT_MS });
     this.cache.invalidateLists();
     return { ...value, position };
   }
@@ -144,9 +148,10 @@ export class BooksClient {
   private send<S extends keyof BooksRpc>(
     subject: S,
     payload: BooksRpc[S]['request'],
-    { requestId, idempotent, minPosition, timeoutMs = this.config.NATS_REQUEST_TIMEOUT_MS, onReplyHeaders }: SendOptions,
+    { requestId, idempotent, minPosition, timeoutMs = this.config.NATS_REQUEST_TIMEOUT_MS, caller, onReplyHeaders }: SendOptions,
   ): Promise<BooksRpc[S]['response']> {
-    const headers = minPosition ? { [MIN_POSITION_HEADER]: String(minPosition) } : undefined;
+    const extra = { ...(minPosition ? { [MIN_POSITION_HEADER]: String(minPosition) } : {}), ...actorHeaders(caller) };
+    const headers = Object.keys(extra).length > 0 ? extra : undefined;
     const reply: Promise<BooksRpc[S]['response']> = this.rpc.request(subject, payload, { timeoutMs, requestId, idempotent, headers, onReplyHeaders });
     if (idempotent) return reply;
     // No answer to a write that is not safe to repeat: it may have been committed or not.

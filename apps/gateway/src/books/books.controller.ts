@@ -11,6 +11,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Book, BookHistoryPage, BookPage } from '@books/contracts';
+import { Reads, Requires } from '../auth/access.decorators';
+import { historyFor, scopedIdempotencyKey } from '../auth/actor';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookIdPipe } from './book-id.pipe';
@@ -36,6 +38,7 @@ export class BooksController {
   ) {}
 
   @Get()
+  @Reads()
   @ApiOperation({ summary: 'List books, a page at a time, by offset or by cursor (the `next` link)' })
   @ApiHeader(MIN_POSITION)
   @ApiOkResponse({ type: BookPageDto, headers: { Link: { description: 'rel="next": the next page by cursor, on every page but the last' } } })
@@ -47,6 +50,7 @@ export class BooksController {
   }
 
   @Get(':id')
+  @Reads()
   @ApiOperation({ summary: 'Get one book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader({ name: 'If-None-Match', required: false })
@@ -71,17 +75,23 @@ export class BooksController {
   }
 
   @Get(':id/history')
+  @Reads()
   @ApiOperation({ summary: "A book's versions, newest first, each with what it changed field by field (deleted books too)" })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(MIN_POSITION)
-  @ApiOkResponse({ description: '{ items: [{ version, type, occurredAt, book, changes: [{ field, from, to }] }], next }: pass `next` as `before` for older versions' })
+  @ApiOkResponse({
+    description:
+      '{ items: [{ version, type, occurredAt, book, changes: [{ field, from, to }], actor? }], next }: pass `next` as `before` for older versions. ' +
+      '`actor` ({ name, kind }, plus `subject` for admins) is absent for changes made without sign-in.',
+  })
   @ApiProblemResponses(400, 404)
-  history(@Param('id', BookIdPipe) id: string, @Query() query: BookHistoryQueryDto, @Req() request: FastifyRequest): Promise<BookHistoryPage> {
+  async history(@Param('id', BookIdPipe) id: string, @Query() query: BookHistoryQueryDto, @Req() request: FastifyRequest): Promise<BookHistoryPage> {
     const { before, limit } = query as { before?: number; limit?: number };
-    return this.books.history({ id, before, limit }, request.id, minPositionOf(request));
+    return historyFor(await this.books.history({ id, before, limit }, request.id, minPositionOf(request)), request.caller);
   }
 
   @Post(':id/restore')
+  @Requires('editor')
   @HttpCode(200)
   @ApiOperation({ summary: 'Bring a deleted book back: same id, the version after its delete, as it was before it' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -94,19 +104,20 @@ export class BooksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book> {
-    const { value: book, position } = await this.books.restore({ id, expectedVersion: expectedVersionFrom(ifMatch) }, request.id);
+    const { value: book, position } = await this.books.restore({ id, expectedVersion: expectedVersionFrom(ifMatch) }, request.id, request.caller);
     reply.header('etag', etagOf(book));
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return book;
   }
 
   @Post()
+  @Requires('editor')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a book' })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Makes retries safe: the same key and body return the same book and create nothing new.',
+    description: 'Makes retries safe: the same key and body return the same book and create nothing new. Keys are per signed-in caller.',
   })
   @ApiCreatedResponse({ type: BookDto, headers: { Location: { description: 'URL of the new book' }, ETag: { description: 'Its version' } } })
   @ApiProblemResponses(400, 409, 413, 415)
@@ -116,14 +127,15 @@ export class BooksController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Book> {
-    const idempotencyKey = idempotencyKeyFrom(idempotencyKeyHeader);
-    const { value: created, position } = await this.books.create({ book, idempotencyKey }, request.id);
+    const idempotencyKey = scopedIdempotencyKey(idempotencyKeyFrom(idempotencyKeyHeader), request.caller);
+    const { value: created, position } = await this.books.create({ book, idempotencyKey }, request.id, request.caller);
     reply.header('location', `/api/books/${created.id}`).header('etag', etagOf(created));
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return created;
   }
 
   @Put(':id')
+  @Requires('editor')
   @ApiOperation({ summary: 'Replace the editable fields of a book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH)
@@ -140,6 +152,7 @@ export class BooksController {
   }
 
   @Patch(':id')
+  @Requires('editor')
   @ApiOperation({ summary: 'Change some fields of a book' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiHeader(IF_MATCH)
@@ -156,6 +169,7 @@ export class BooksController {
   }
 
   @Delete(':id')
+  @Requires('editor')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a book' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -169,7 +183,7 @@ export class BooksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    const { position } = await this.books.delete({ id, expectedVersion }, request.id);
+    const { position } = await this.books.delete({ id, expectedVersion }, request.id, request.caller);
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
   }
 
@@ -181,7 +195,7 @@ export class BooksController {
     reply: FastifyReply,
   ): Promise<Book> {
     const expectedVersion = expectedVersionFrom(ifMatch);
-    const { value: book, position } = await this.books.update({ id, changes, expectedVersion }, request.id);
+    const { value: book, position } = await this.books.update({ id, changes, expectedVersion }, request.id, request.caller);
     reply.header('etag', etagOf(book));
     rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
     return book;

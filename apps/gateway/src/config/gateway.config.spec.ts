@@ -3,8 +3,8 @@ import { GatewayConfig } from './gateway.config';
 
 describe(GatewayConfig.name, () => {
   it('takes a NATS user and password together, and neither', () => {
-    expect(new GatewayConfig({ NATS_USER: 'gateway', NATS_PASSWORD: 'secret' })).toMatchObject({ NATS_USER: 'gateway', NATS_PASSWORD: 'secret' });
-    const anonymous = new GatewayConfig({});
+    expect(new GatewayConfig({ AUTH: 'off', NATS_USER: 'gateway', NATS_PASSWORD: 'secret' })).toMatchObject({ NATS_USER: 'gateway', NATS_PASSWORD: 'secret' });
+    const anonymous = new GatewayConfig({ AUTH: 'off' });
     expect([anonymous.NATS_USER, anonymous.NATS_PASSWORD]).toEqual([undefined, undefined]);
   });
 
@@ -15,6 +15,40 @@ describe(GatewayConfig.name, () => {
     [{ NATS_USER: 'gateway', NATS_PASSWORD: '' }, /NATS_PASSWORD: must not be empty/],
   ])('stops start-up on %j, naming the setting', (environment, message) => {
     expect(() => new GatewayConfig(environment)).toThrow(ConfigError);
+    expect(() => new GatewayConfig(environment)).toThrow(message);
+  });
+});
+
+describe(`${GatewayConfig.name}: sign-in`, () => {
+  const oidc = { OIDC_ISSUER: 'http://127.0.0.1:4100' };
+
+  it('checks tokens by default, with the documented defaults', () => {
+    expect(new GatewayConfig(oidc)).toMatchObject({
+      AUTH: 'oidc',
+      OIDC_AUDIENCE: 'books-api',
+      OIDC_ROLES_CLAIM: 'roles',
+      OIDC_NAME_CLAIM: 'name',
+      OIDC_CLOCK_TOLERANCE_S: 5,
+      OIDC_ALGORITHMS: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      OIDC_JWKS_CACHE_MAX_AGE_MS: 600_000,
+      OIDC_WEB_CLIENT_ID: 'books-web',
+      READS_REQUIRE_SIGN_IN: false,
+    });
+  });
+
+  it('needs no issuer with AUTH=off', () => {
+    expect(new GatewayConfig({ AUTH: 'off' }).OIDC_ISSUER).toBeUndefined();
+  });
+
+  it.each([
+    [{}, /OIDC_ISSUER: required with AUTH=oidc/],
+    [{ ...oidc, OIDC_ALGORITHMS: 'RS256,HS256' }, /OIDC_ALGORITHMS.*"HS256" is not accepted/],
+    [{ ...oidc, OIDC_ALGORITHMS: 'none' }, /OIDC_ALGORITHMS.*"none" is not accepted/],
+    [{ ...oidc, OIDC_ALGORITHMS: ' , ' }, /OIDC_ALGORITHMS: name at least one algorithm/],
+    [{ ...oidc, OIDC_CLOCK_TOLERANCE_S: '' }, /OIDC_CLOCK_TOLERANCE_S: must be a whole number/],
+    [{ ...oidc, OIDC_ISSUER: 'not a url' }, /OIDC_ISSUER: must be a URL/],
+    [{ ...oidc, AUTH: 'maybe' }, /AUTH: must be oidc or off/],
+  ])('stops start-up on %j, naming the setting', (environment, message) => {
     expect(() => new GatewayConfig(environment)).toThrow(message);
   });
 });

@@ -1,6 +1,18 @@
 import * as z from 'zod';
 import { ConfigFrom, env } from '@books/server-kit';
 
+/** Asymmetric JWS algorithms, the only ones a resource server that holds no secret should accept. */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+
+/** A whole number in a range, as server-kit's `env` helpers read them (no `Number('')`). */
+const integerSetting = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `must be a whole number, not ${JSON.stringify(issue.input)}` })
+    .transform(Number)
+    .pipe(z.int().min(min).max(max))
+    .default(fallback);
+
 const schema = z.object({
   PORT: env.port(3000),
   LOG_LEVEL: env.logLevel(),
@@ -44,9 +56,49 @@ const schema = z.object({
    * HTTP those would send every asset of /api/docs to an https:// address that is not there.
    */
   PUBLIC_HTTPS: env.boolean(false),
+
+  /**
+   * Sign-in (OpenID Connect): the gateway is an OAuth 2 resource server that checks bearer
+   * access tokens. `off` lets every request do everything, with no actor on changes: for tests
+   * of unrelated behaviour and local development only (start-up warns loudly).
+   */
+  AUTH: z.enum(['oidc', 'off'], { error: (issue) => `must be oidc or off, not ${JSON.stringify(issue.input)}` }).default('oidc'),
+  /** The identity provider's issuer URL, exactly as tokens carry it in `iss`. Required with AUTH=oidc. */
+  OIDC_ISSUER: env.optionalUrl(/^https?:\/\//),
+  /** The audience (`aud`) access tokens must be for: this API. */
+  OIDC_AUDIENCE: env.text('books-api'),
+  /** Where the signing keys are; unset: the `jwks_uri` of the issuer's discovery document, fetched on first use. */
+  OIDC_JWKS_URL: env.optionalUrl(/^https?:\/\//),
+  /** The claim with the caller's roles: an array of strings, or one space-separated string. A dotted path reaches into objects (`realm_access.roles`). */
+  OIDC_ROLES_CLAIM: env.text('roles'),
+  /** The claim with the caller's display name; without it, `preferred_username`, then `sub`. */
+  OIDC_NAME_CLAIM: env.text('name'),
+  /** Leeway for `exp` and `nbf` between the identity provider's clock and ours. */
+  OIDC_CLOCK_TOLERANCE_S: integerSetting(5, 0, 300),
+  /** Signature algorithms accepted. Symmetric (HS*) and `none` are refused: a public key must never work as a shared secret. */
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,PS256,ES256,EdDSA')
+    .transform((value) => value.split(',').map((alg) => alg.trim()).filter(Boolean))
+    .pipe(
+      z
+        .array(z.enum(ASYMMETRIC_ALGORITHMS, { error: (issue) => `${JSON.stringify(issue.input)} is not accepted: use asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')})` }))
+        .min(1, { error: 'name at least one algorithm' }),
+    ),
+  /** How long fetched signing keys are trusted before they are fetched again (an unknown `kid` fetches at once). */
+  OIDC_JWKS_CACHE_MAX_AGE_MS: env.positiveInt(600_000),
+  /** After fetching the keys, the least time before a token with an unknown `kid` may fetch them again (so junk tokens cannot hammer the identity provider). */
+  OIDC_JWKS_COOLDOWN_MS: env.positiveInt(30_000),
+  /** The client id the web app signs in with (handed to it by GET /api/auth/config). */
+  OIDC_WEB_CLIENT_ID: env.text('books-web'),
+  /** Reads (lists, books, history, export, events) need a signed-in caller too; by default anyone may read. */
+  READS_REQUIRE_SIGN_IN: env.boolean(false),
 }).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {
   error: 'NATS_USER and NATS_PASSWORD go together: set both or neither',
   path: ['NATS_PASSWORD'],
+}).refine((config) => config.AUTH === 'off' || config.OIDC_ISSUER !== undefined, {
+  error: 'required with AUTH=oidc (or set AUTH=off, for local development only)',
+  path: ['OIDC_ISSUER'],
 });
 
 /** The gateway's validated configuration; inject it as `config: GatewayConfig`. */

@@ -3,6 +3,7 @@ import { ErrorCode, type ReplyError } from '@books/contracts';
 import { RpcDisconnectedError, RpcNoRespondersError, RpcReplyError, RpcTimeoutError } from '@books/nats-rpc';
 import { type Problem, type ProblemType, ProblemTypes, problem } from './problem';
 import { RequestValidationException } from './request-validation.exception';
+import { AccessDeniedException } from '../auth/access-denied.exception';
 
 /** The one place where books-service reply codes become HTTP statuses. */
 const REPLY_CODE_PROBLEMS: Record<ErrorCode, ProblemType> = {
@@ -18,7 +19,7 @@ const REPLY_CODE_PROBLEMS: Record<ErrorCode, ProblemType> = {
 
 const PROBLEMS_BY_STATUS = new Map<number, ProblemType>(
   Object.values(ProblemTypes)
-    .filter((type) => type.status !== 400 && type !== ProblemTypes.idempotencyKeyReused && type !== ProblemTypes.outcomeUnknown)
+    .filter((type) => type.status !== 400 && type !== ProblemTypes.idempotencyKeyReused && type !== ProblemTypes.outcomeUnknown && type !== ProblemTypes.identityProviderUnavailable)
     .map((type) => [type.status, type]),
 );
 
@@ -34,6 +35,7 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof RequestValidationException) {
     return problem(ProblemTypes.validationFailed, 'One or more fields are not valid; see errors.', error.errors);
   }
+  if (error instanceof AccessDeniedException) return error.problem;
   if (error instanceof RpcReplyError) return fromReply(error.reply);
   if (error instanceof RpcNoRespondersError || error instanceof RpcDisconnectedError) {
     return problem(ProblemTypes.unavailable, 'No books-service replica is reachable right now. Try again shortly.');

@@ -20,6 +20,10 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 export const ProblemTypes = {
   validationFailed: { status: 400, slug: 'validation-failed', title: 'The request is not valid' },
   malformedRequest: { status: 400, slug: 'malformed-request', title: 'The request could not be read' },
+  /** No access token, or one that is not valid (expired, wrong audience, bad signature); with WWW-Authenticate. */
+  unauthorized: { status: 401, slug: 'unauthorized', title: 'Sign-in required' },
+  /** A valid token whose caller lacks the role the operation needs. */
+  forbidden: { status: 403, slug: 'forbidden', title: 'Not allowed' },
   notFound: { status: 404, slug: 'not-found', title: 'Not found' },
   methodNotAllowed: { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' },
   requestTimeout: { status: 408, slug: 'request-timeout', title: 'The request took too long to arrive' },
@@ -33,6 +37,8 @@ export const ProblemTypes = {
   headersTooLarge: { status: 431, slug: 'headers-too-large', title: 'The request headers are too large' },
   internal: { status: 500, slug: 'internal-error', title: 'Internal error' },
   unavailable: { status: 503, slug: 'service-unavailable', title: 'The books service is unavailable' },
+  /** The token could not be checked: the identity provider is out of reach. Keep the token and retry. */
+  identityProviderUnavailable: { status: 503, slug: 'identity-provider-unavailable', title: 'Sign-in cannot be checked right now' },
   timeout: { status: 504, slug: 'gateway-timeout', title: 'The books service did not answer in time' },
   /** A write that failed mid-commit, or got no answer: it may or may not have been saved. Read before retrying. */
   outcomeUnknown: { status: 504, slug: 'outcome-unknown', title: 'The change may or may not have been saved' },

@@ -3,6 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { REQUEST_ID_HEADER } from '@books/contracts';
+import { Reads } from '../auth/access.decorators';
 import { GatewayConfig } from '../config/gateway.config';
 import { BookEventsFeed, type SequencedEvent } from './book-events.feed';
 
@@ -21,6 +22,7 @@ export class BookEventsController implements BeforeApplicationShutdown {
   ) {}
 
   @Get('events')
+  @Reads()
   @ApiOperation({
     summary: 'Follow book changes (Server-Sent Events)',
     description:

@@ -2,6 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BooksSubjects } from '@books/contracts';
 import { NatsConnectionManager, NatsRpcClient } from '@books/nats-rpc';
+import { Public } from '../auth/access.decorators';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 
 const PING_TIMEOUT_MS = 1_000;
@@ -13,6 +14,7 @@ const PING_TIMEOUT_MS = 1_000;
 export const READY_CACHE_MS = 1_000;
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   private lastCheck?: { at: number; result: Promise<void> };

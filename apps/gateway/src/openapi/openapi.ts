@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { BEARER_SCHEME } from '../auth/access.decorators';
 
 /** Serves the OpenAPI document at /api/openapi.json and interactive docs at /api/docs. */
 export function setUpOpenApi(app: INestApplication): void {
@@ -11,6 +12,8 @@ export function setUpOpenApi(app: INestApplication): void {
         'Changes are also published as events; see GET /api/books/events and docs/events.md.',
     )
     .setVersion('1')
+    // Operations that change the catalogue need an access token from the identity provider (GET /api/auth/config says which).
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OpenID Connect access token for the books-api audience' }, BEARER_SCHEME)
     .build();
   const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
   // /metrics is for Prometheus on the internal network, not part of the public API.

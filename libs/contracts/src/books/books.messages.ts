@@ -15,12 +15,21 @@ export const IdempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, { error: 'Idempotency-Key must be 1 to 255 visible ASCII characters' });
 
+/**
+ * The key the books-service sees: the client's Idempotency-Key, scoped by the gateway to the
+ * signed-in caller as `<subject>/<key>` (subjects are at most 255 visible ASCII characters),
+ * so two callers' keys never name the same create.
+ */
+export const ScopedIdempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,511}$/, { error: 'The idempotency key must be 1 to 511 visible ASCII characters' });
+
 export const GetBookRequestSchema = z.strictObject({ id: BookIdSchema });
 export type GetBookRequest = z.output<typeof GetBookRequestSchema>;
 
 export const CreateBookRequestSchema = z.strictObject({
   book: BookInputSchema,
-  idempotencyKey: IdempotencyKeySchema.optional(),
+  idempotencyKey: ScopedIdempotencyKeySchema.optional(),
 });
 export type CreateBookRequest = z.input<typeof CreateBookRequestSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Actor, RecordedActor } from './actor.schema';
 import { BookIdSchema, type Book, EDITABLE_FIELDS } from './book.schema';
 
 /**
@@ -43,6 +44,11 @@ export interface BookHistoryEntry {
   book: Book | null;
   /** The fields that differ from the version before (for a create: those with a value, from null; for a delete: to null). */
   changes: { field: EditableField; from: unknown; to: unknown }[];
+  /**
+   * Who made the change; absent for changes made without sign-in. The books-service includes
+   * the subject; the gateway passes it on to admins only.
+   */
+  actor?: Actor | RecordedActor;
 }
 
 export interface BookHistoryPage {

@@ -14,6 +14,20 @@ describe(readBookEvent.name, () => {
     expect(readBookEvent(JSON.stringify(event))).toEqual({ ok: true, event });
   });
 
+  it('reads a 1.1 event with its actor, and a 1.0 event without one', () => {
+    const withActor = { ...event, actor: { name: 'Ada Editor', kind: 'user' } };
+    expect(readBookEvent(JSON.stringify(withActor))).toEqual({ ok: true, event: withActor });
+    expect(readBookEvent(JSON.stringify(event))).toEqual({ ok: true, event });
+  });
+
+  it('drops fields it does not know instead of refusing the event (how a 1.0 reader sees 1.1)', () => {
+    expect(readBookEvent(JSON.stringify({ ...event, addedLater: 1 }))).toEqual({ ok: true, event });
+  });
+
+  it('refuses an actor of an unknown kind', () => {
+    expect(readBookEvent(JSON.stringify({ ...event, actor: { name: 'x', kind: 'robot' } })).ok).toBe(false);
+  });
+
   it.each([
     ['null', 'null'],
     ['a number', '42'],

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ActorSchema } from '../books/actor.schema';
 import { BookIdSchema, BookSchema } from '../books/book.schema';
 
 /**
@@ -6,6 +7,8 @@ import { BookIdSchema, BookSchema } from '../books/book.schema';
  *
  * Compatibility: fields are only ever added. A breaking change gets new subjects
  * (`books.v2.events.*`) published beside these for as long as consumers need them.
+ * The major version is in the subjects and the stream name; the minor one counts the
+ * fields added since (see BOOK_EVENT_SCHEMA_VERSION and docs/events.md).
  */
 export const BOOK_EVENTS_STREAM = 'BOOKS_V1_EVENTS';
 
@@ -20,6 +23,12 @@ export const BOOK_EVENTS_WILDCARD = 'books.v1.events.>';
 export const BOOK_EVENT_TYPES = ['book.created', 'book.updated', 'book.deleted'] as const;
 export type BookEventType = (typeof BOOK_EVENT_TYPES)[number];
 
+/**
+ * The schema's version: `1.<n>` while changes are additions that old consumers ignore.
+ * 1.0: the envelope and the book. 1.1: the optional `actor`.
+ */
+export const BOOK_EVENT_SCHEMA_VERSION = '1.1';
+
 export const BookEventSchema = z
   .object({
     eventId: z.uuid().meta({ description: 'Unique per change; also the JetStream message id (Nats-Msg-Id).' }),
@@ -29,6 +38,7 @@ export const BookEventSchema = z
     occurredAt: z.iso.datetime().meta({ description: 'When the change was committed.' }),
     book: BookSchema.nullable().meta({ description: 'The book after the change; null for book.deleted.' }),
     requestId: z.string().optional().meta({ description: 'The X-Request-Id of the HTTP request that made the change.' }),
+    actor: ActorSchema.optional().meta({ description: 'Since 1.1: who made the change (display name and kind, never the account id); absent without sign-in.' }),
   })
   .meta({ id: 'BookEvent', title: 'Book event', description: 'One committed change to a book.' });
 export type BookEvent = z.output<typeof BookEventSchema>;

@@ -15,4 +15,12 @@ describe('the published JSON Schema of book events', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['eventId', 'type', 'bookId', 'version', 'occurredAt', 'book']));
     expect(schema.properties['book'].anyOf).toEqual(expect.arrayContaining([{ type: 'null' }]));
   });
+
+  it('states its version, has the optional actor, and lets consumers meet fields added later', () => {
+    const json = bookEventJsonSchema() as { $comment: string; $defs: Record<string, { required: string[]; additionalProperties?: unknown }> };
+    expect(json.$comment).toBe('BookEvent schema version 1.1');
+    expect(json.$defs['BookEvent'].required).not.toContain('actor');
+    expect(json.$defs['Actor'].required).toEqual(['name', 'kind']);
+    expect(JSON.stringify(json)).not.toContain('"additionalProperties":false');
+  });
 });

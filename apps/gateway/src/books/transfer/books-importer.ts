@@ -11,6 +11,7 @@ import {
   searchKey,
 } from '@books/contracts';
 import { uuidV5 } from '@books/server-kit';
+import type { Caller } from '../../auth/caller';
 import { BooksClient } from '../books.client';
 import { readImportRecords } from './import-records';
 
@@ -35,7 +36,8 @@ export function naturalBookId(book: BookInput): string {
 export class BooksImporter {
   constructor(private readonly books: BooksClient) {}
 
-  async run(input: Readable, format: ImportFormat, requestId: string): Promise<{ report: ImportReport; position?: number }> {
+  /** `caller` (from the verified token) is recorded as the actor of every change the import makes. */
+  async run(input: Readable, format: ImportFormat, requestId: string, caller?: Caller): Promise<{ report: ImportReport; position?: number }> {
     const report: ImportReport = { received: 0, created: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
     /** One record refused, for one or more reasons. */
     const reject = (...reasons: ImportRejection[]) => {
@@ -50,7 +52,7 @@ export class BooksImporter {
       if (batch.length === 0) return;
       const sending = batch;
       batch = [];
-      const { results, position: at } = await this.books.import({ books: sending.map((item) => item.book) }, requestId);
+      const { results, position: at } = await this.books.import({ books: sending.map((item) => item.book) }, requestId, caller);
       position = at ?? position;
       for (const [i, result] of results.entries()) {
         if (result.outcome === 'rejected') reject({ ...sending[i].where, reason: result.reason });

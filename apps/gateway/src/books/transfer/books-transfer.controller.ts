@@ -9,6 +9,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuer
 import { stringify } from 'csv-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSV_COLUMNS, EXPORT_FORMATS, type ExportFormat, FORMAT_CONTENT_TYPES, IMPORT_CONTENT_TYPES, type ImportReport, type Book } from '@books/contracts';
+import { Reads, Requires } from '../../auth/access.decorators';
 import { GatewayConfig } from '../../config/gateway.config';
 import { RequestValidationException } from '../../errors/request-validation.exception';
 import { ApiProblemResponses } from '../../openapi/api-problem-responses.decorator';
@@ -31,6 +32,7 @@ export class BooksTransferController {
   ) {}
 
   @Post('import')
+  @Requires('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import books from a file',
@@ -57,7 +59,7 @@ export class BooksTransferController {
     try {
       const file = join(folder, 'upload');
       await pipeline(body, limitBytes(this.config.IMPORT_MAX_BYTES), createWriteStream(file));
-      const { report, position } = await this.importer.run(createReadStream(file), format, request.id);
+      const { report, position } = await this.importer.run(createReadStream(file), format, request.id, request.caller);
       rememberPosition(reply, position, this.config.PUBLIC_HTTPS);
       return report;
     } catch (error) {
@@ -69,6 +71,7 @@ export class BooksTransferController {
   }
 
   @Get('export')
+  @Reads()
   @ApiOperation({ summary: 'Export the whole catalogue, oldest book first' })
   @ApiQuery({ name: 'format', enum: EXPORT_FORMATS, required: false, description: 'ndjson (the default), csv or json' })
   @ApiProduces(...Object.values(FORMAT_CONTENT_TYPES))
