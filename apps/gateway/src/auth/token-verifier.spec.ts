@@ -171,6 +171,19 @@ describe(TokenVerifier.name, () => {
     await expect(sut.verify(signed)).rejects.toThrow(new InvalidTokenError('The access token is signed with a key the identity provider does not publish'));
   });
 
+  it('keeps verifying with the keys it fetched last while the identity provider is down, stale or not', async () => {
+    const sut = verifier({ OIDC_JWKS_CACHE_MAX_AGE_MS: 100 });
+    const signed = await token();
+    await sut.verify(signed);
+    idp.down = true;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(sut.verify(signed)).resolves.toMatchObject({ subject: 'user-1' });
+    await expect(sut.verify(await token({ exp: now() - 60 }))).rejects.toBeInstanceOf(InvalidTokenError);
+    // A key it never saw cannot be checked while the provider is away: retryable, not refused.
+    const unseen = await signingKey('key-unseen');
+    await expect(sut.verify(await token({}, { signer: unseen }))).rejects.toBeInstanceOf(IdentityProviderUnavailableError);
+  });
+
   it('answers 503 (retryable), not 401, while the identity provider is unreachable and the key is not cached', async () => {
     idp.down = true;
     const sut = verifier();

@@ -1,4 +1,4 @@
-import { errors, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { errors, createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import * as z from 'zod';
 import type { GatewayConfig } from '../config/gateway.config';
 import { IdentityProviderUnavailableError, InvalidTokenError } from './auth.errors';
@@ -34,6 +34,9 @@ const DiscoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url({ protoco
  * the discovery document is read on the first token, and a failure is retried on a later one.
  * Keys are cached for OIDC_JWKS_CACHE_MAX_AGE_MS; a token signed with a key not in the cache
  * (the provider rotated its keys) fetches them again, at most once per OIDC_JWKS_COOLDOWN_MS.
+ * When the provider cannot be reached, the keys it last published keep verifying tokens (they
+ * are still valid until it says otherwise), so signed-in writes survive an outage of the
+ * provider; after a failed fetch the next one waits DISCOVERY_RETRY_MS.
  */
 export class TokenVerifier {
   private keys?: Promise<JWTVerifyGetKey>;
@@ -67,11 +70,13 @@ export class TokenVerifier {
       }
       this.keys = this.jwksUrl().then(
         (url) =>
-          createRemoteJWKSet(url, {
-            timeoutDuration: FETCH_TIMEOUT_MS,
-            cooldownDuration: this.settings.OIDC_JWKS_COOLDOWN_MS,
-            cacheMaxAge: this.settings.OIDC_JWKS_CACHE_MAX_AGE_MS,
-          }),
+          withLastKnownKeys(
+            createRemoteJWKSet(url, {
+              timeoutDuration: FETCH_TIMEOUT_MS,
+              cooldownDuration: this.settings.OIDC_JWKS_COOLDOWN_MS,
+              cacheMaxAge: this.settings.OIDC_JWKS_CACHE_MAX_AGE_MS,
+            }),
+          ),
         (error: unknown) => {
           // Forget the failure, so a later token tries again.
           this.keys = undefined;
@@ -104,6 +109,46 @@ export class TokenVerifier {
   }
 }
 
+/** A fetch of the key set failed: the provider is unreachable or answered something else than keys. */
+function isFetchFailure(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) return true;
+  return error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(error.message);
+}
+
+/**
+ * The remote key set, falling back to the keys it fetched last when a refresh fails. A key the
+ * provider withdrew is gone from a successful refresh, so only an unreachable provider keeps
+ * old keys in use; after a failure, refreshes pause for DISCOVERY_RETRY_MS so that each token
+ * does not wait for a timeout.
+ */
+function withLastKnownKeys(remote: ReturnType<typeof createRemoteJWKSet>): JWTVerifyGetKey {
+  let failedAt = 0;
+  const lastKnown = (): JWTVerifyGetKey | undefined => {
+    const jwks = remote.jwks();
+    return jwks ? createLocalJWKSet(jwks) : undefined;
+  };
+  // A key the last known set lacks may be one the provider has just rotated in: retryable.
+  const fromLastKnown: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await (lastKnown() as JWTVerifyGetKey)(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) throw new IdentityProviderUnavailableError("The identity provider's keys are not reachable; try again shortly");
+      throw error;
+    }
+  };
+  return async (header, token) => {
+    const known = remote.jwks() !== undefined;
+    if (known && Date.now() - failedAt < DISCOVERY_RETRY_MS) return fromLastKnown(header, token);
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (!known || !isFetchFailure(error)) throw error;
+      failedAt = Date.now();
+      return fromLastKnown(header, token);
+    }
+  };
+}
+
 /** jose's failures in words a client may read: what was wrong, never what the token said. */
 function translate(error: unknown): Error {
   if (error instanceof InvalidTokenError || error instanceof IdentityProviderUnavailableError) return error;
@@ -118,11 +163,8 @@ function translate(error: unknown): Error {
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return new InvalidTokenError('The access token is signed with a key the identity provider does not publish');
   }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError)) {
+  if (isFetchFailure(error)) {
     // The keys could not be fetched (network, HTTP status, not a JWKS): not the token's fault.
-    return new IdentityProviderUnavailableError("The identity provider's keys are not reachable; try again shortly");
-  }
-  if (error.code === 'ERR_JOSE_GENERIC' && /JSON Web Key Set/.test(error.message)) {
     return new IdentityProviderUnavailableError("The identity provider's keys are not reachable; try again shortly");
   }
   return new InvalidTokenError('The access token is not a valid signed JWT');
