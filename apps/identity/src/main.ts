@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { pino, stdTimeFunctions } from 'pino';
 import { ConfigError } from '@books/server-kit';
 import { UserDirectory } from './accounts/users';
@@ -23,6 +24,13 @@ interface State {
 }
 
 /** Reads the users, clients and keys files and builds a provider from them; throws on a bad file. */
+/**
+ * oidc-provider's in-memory store, made once: each provider would otherwise make its own,
+ * and a key rotation (SIGHUP) would sign everyone out. One process only (no replicas), and
+ * a restart does sign everyone out; a shared store (Redis) would lift both limits.
+ */
+const adapter = createMemoryAdapter();
+
 async function load(config: IdentityConfig, keysForCookies: string[]): Promise<State> {
   const users = UserDirectory.fromFile(config.IDENTITY_USERS_FILE);
   const clients = loadClients(config.IDENTITY_CLIENTS_FILE);
@@ -36,6 +44,7 @@ async function load(config: IdentityConfig, keysForCookies: string[]): Promise<S
     clients,
     keys,
     proxy: config.TRUST_PROXY,
+    adapter,
   });
   // oidc-provider checks a client's metadata when it first loads it: do that now, so a bad
   // clients file stops start-up instead of failing the first sign-in.
@@ -48,6 +57,8 @@ async function load(config: IdentityConfig, keysForCookies: string[]): Promise<S
     }
   }
   provider.on('server_error', (_ctx, error) => log.error({ err: error }, 'oidc-provider error'));
+  // The client only hears "grant request is invalid"; the reason is for the operator.
+  provider.on('grant.error', (_ctx, error) => log.info({ event: 'token-refused', error: error.message, detail: (error as { error_detail?: string }).error_detail }, 'token request refused'));
   return { provider, users };
 }
 
@@ -81,9 +92,9 @@ async function main(): Promise<void> {
   });
 
   // Key rotation without a restart: SIGHUP re-reads the three files and swaps in a provider
-  // built from them. Sessions, grants and refresh tokens live in oidc-provider's in-memory
-  // store, which every provider in this process shares, so nobody is signed out. A bad file
-  // keeps the old settings in force.
+  // built from them. Sessions, grants and refresh tokens live in `adapter`, which every
+  // provider in this process shares, so nobody is signed out. A bad file keeps the old
+  // settings in force.
   process.on('SIGHUP', () => {
     load(config, cookies.keys).then(
       (next) => {

@@ -12,6 +12,8 @@ export interface ProviderSettings {
   users: UserDirectory;
   clients: ClientMetadata[];
   keys: SigningKeys;
+  /** Where sessions, grants and tokens live; one store shared by the providers that SIGHUP swaps in. */
+  adapter: NonNullable<Configuration['adapter']>;
   /** Believe X-Forwarded-* from the proxy in front (Nginx, a load balancer). */
   proxy: boolean;
 }
@@ -31,11 +33,19 @@ const CLAIMS = { openid: ['sub'], profile: ['name'], roles: ['roles'] };
  */
 export function createProvider(settings: ProviderSettings): Provider {
   const { users, audience, keys } = settings;
+  const resource = resourceIndicatorFor(audience);
   const clientsById = new Map(settings.clients.map((client) => [client.client_id, client]));
   const webOrigins = new Map(settings.clients.map((client) => [client.client_id, clientOrigins(client)]));
 
   const configuration: Configuration = {
-    clients: settings.clients.map(({ roles: _roles, ...metadata }) => metadata) as Configuration['clients'],
+    adapter: settings.adapter,
+    clients: settings.clients.map(({ roles: _roles, ...metadata }) =>
+      // A client that only signs in as itself has no browser flow: say so, so that
+      // oidc-provider does not ask for redirect URIs.
+      metadata.grant_types?.includes('authorization_code') === false && !metadata.redirect_uris
+        ? { response_types: [], redirect_uris: [], ...metadata }
+        : metadata,
+    ) as Configuration['clients'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -74,10 +84,10 @@ export function createProvider(settings: ProviderSettings): Provider {
       resourceIndicators: {
         enabled: true,
         // Every token is for the books API unless a client names another resource (none exists).
-        defaultResource: () => audience,
+        defaultResource: () => resource,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resourceIndicator) => {
-          if (resourceIndicator !== audience) throw new errors.InvalidTarget(`unknown resource ${resourceIndicator}`);
+          if (resourceIndicator !== resource) throw new errors.InvalidTarget(`unknown resource ${resourceIndicator}`);
           return {
             scope: 'books',
             audience,
@@ -97,9 +107,11 @@ export function createProvider(settings: ProviderSettings): Provider {
       const user = 'accountId' in token && typeof token.accountId === 'string' ? users.bySubjectId(token.accountId) : undefined;
       return user ? { name: user.name, roles: user.roles } : undefined;
     },
-    // A browser app keeps its session with refresh tokens (rotated on every use, the default
-    // for public clients) when it asked for offline_access and may use the refresh grant.
-    issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // oidc-provider drops `offline_access` from a request without prompt=consent, and a
+    // first-party app never shows a consent screen: so every client that the clients file
+    // allows the refresh_token grant gets refresh tokens (rotated on each use, the default
+    // for public clients). Without offline_access they end with the sign-in session.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // The token endpoint answers a browser only from the origins of the client's own redirect URIs.
     clientBasedCORS: (_ctx, origin, client) => webOrigins.get(client.clientId)?.includes(origin) ?? false,
     ttl: {
@@ -122,6 +134,15 @@ export function createProvider(settings: ProviderSettings): Provider {
   const provider = new Provider(settings.issuer, configuration);
   provider.proxy = settings.proxy;
   return provider;
+}
+
+/**
+ * The resource indicator (RFC 8707) of the books API. It must be an absolute URI while the
+ * audience the gateway checks is plain `books-api`: a URN stands for it, and the tokens still
+ * say `aud: books-api`.
+ */
+export function resourceIndicatorFor(audience: string): string {
+  return URL.canParse(audience) ? audience : `urn:${audience}`;
 }
 
 export type { KoaContextWithOIDC };
