@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { readJsonFile } from '../files';
 
+const webUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const role = z.string().regex(/^[\w:.-]+$/, { error: 'a role is letters, digits, _ : . or -' });
 
 /**
@@ -14,8 +15,8 @@ const client = z
     client_secret: z.string().min(32, { error: 'must be at least 32 characters: make one with `openssl rand -base64 32`' }).optional(),
     token_endpoint_auth_method: z.string().optional(),
     grant_types: z.array(z.string()).optional(),
-    redirect_uris: z.array(z.url()).optional(),
-    post_logout_redirect_uris: z.array(z.url()).optional(),
+    redirect_uris: z.array(webUrl).optional(),
+    post_logout_redirect_uris: z.array(webUrl).optional(),
     roles: z.array(role).optional(),
   })
   .superRefine((entry, context) => {
