@@ -8,7 +8,7 @@ import { loadClients } from './clients/clients';
 import { cookieKeys, IdentityConfig } from './config/identity.config';
 import { SettingsFileError } from './files';
 import { Interactions } from './interactions/interactions';
-import { loadKeys } from './keys/keys';
+import { createKeysFileIfMissing, loadKeys } from './keys/keys';
 import { createProvider } from './provider/provider';
 
 const log = pino({
@@ -70,6 +70,9 @@ async function main(): Promise<void> {
   const config = new IdentityConfig();
   const cookies = cookieKeys(config);
   if (cookies.generated) log.warn('IDENTITY_COOKIE_KEYS is not set: made a key for this run; sign-in sessions end when the process does');
+  if (config.IDENTITY_GENERATE_KEYS && createKeysFileIfMissing(config.IDENTITY_KEYS_FILE)) {
+    log.warn(`No keys file: wrote a new signing key to ${config.IDENTITY_KEYS_FILE}`);
+  }
   let state = await load(config, cookies.keys);
   const interactions = new Interactions(() => state, log);
 

@@ -5,7 +5,10 @@ import { verifyPassword } from './accounts/password';
 import { UserDirectory } from './accounts/users';
 import { clientOrigins, loadClients } from './clients/clients';
 import { SettingsFileError } from './files';
-import { loadKeys } from './keys/keys';
+import { createKeysFileIfMissing, loadKeys } from './keys/keys';
+
+// One scrypt check at the default cost: slow on a busy machine.
+jest.setTimeout(30_000);
 
 let dir: string;
 // A well-formed hash (of "correct horse battery"): the tables below are built before any hook runs.
@@ -86,6 +89,15 @@ describe('keys file', () => {
     const keys = loadKeys(file('keys.json', { keys: [ec, { kty: 'RSA', kid: 'k0', n: 'n', e: 'AQAB', d: 'd', alg: 'PS256' }] }));
     expect(keys.signingAlg).toBe('ES256');
     expect(keys.keys.map((key) => [key.kid, key.alg])).toEqual([['k1', 'ES256'], ['k0', 'PS256']]);
+  });
+
+  it('makes a keys file with one ES256 key when asked and there is none, and leaves an existing one alone', () => {
+    const path = join(dir, 'generated-keys.json');
+    expect(createKeysFileIfMissing(path)).toBe(true);
+    const keys = loadKeys(path);
+    expect(keys).toMatchObject({ signingAlg: 'ES256', keys: [expect.objectContaining({ kty: 'EC', crv: 'P-256', d: expect.any(String) })] });
+    expect(createKeysFileIfMissing(path)).toBe(false);
+    expect(loadKeys(path).keys[0].kid).toBe(keys.keys[0].kid);
   });
 
   it.each([

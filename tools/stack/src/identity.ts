@@ -2,6 +2,7 @@ import { generateKeyPair, type JsonWebKey, randomBytes, randomUUID, scrypt } fro
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { NODE_FLAGS } from './apps';
 import { ManagedProcess } from './process';
 import { freePort } from './ports';
 import { httpOk, waitFor } from './wait';
@@ -154,7 +155,7 @@ export async function startIdentity(options: IdentityOptions): Promise<IdentityS
   const process = new ManagedProcess({
     name: 'identity',
     command: globalThis.process.execPath,
-    args: ['--enable-source-maps', entry],
+    args: [...NODE_FLAGS.identity, entry],
     env: {
       NODE_ENV: 'production',
       PORT: String(port),

@@ -1,5 +1,8 @@
 import { hashPassword, passwordHashProblem, verifyPassword } from './password';
 
+// scrypt is slow on purpose (about 0.1 s a hash at the default cost, far more on a busy CI machine).
+jest.setTimeout(30_000);
+
 // The lowest accepted cost keeps the suite fast; the default is tested once.
 const cheap = { N: 2 ** 14, r: 8, p: 1 };
 

@@ -13,6 +13,8 @@ const schema = z
     IDENTITY_USERS_FILE: env.text('deploy/identity/users.json'),
     IDENTITY_CLIENTS_FILE: env.text('deploy/identity/clients.json'),
     IDENTITY_KEYS_FILE: env.text('deploy/identity/keys.json'),
+    /** When the keys file does not exist, make one with a new signing key (docker-compose.yml does). */
+    IDENTITY_GENERATE_KEYS: env.boolean(false),
     ACCESS_TOKEN_TTL_S: env.positiveInt(300, 86_400),
     /** The `aud` of every access token: the books API (the gateway checks it). */
     API_AUDIENCE: env.text('books-api'),

@@ -1,3 +1,5 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as z from 'zod';
 import { readJsonFile } from '../files';
 
@@ -54,4 +56,18 @@ export function loadKeys(path: string): SigningKeys {
   // Each key carries its alg, so oidc-provider signs with the first key of the first key's alg.
   const withAlg = keys.map((jwk) => ({ ...jwk, alg: algorithmOf(jwk), use: 'sig' as const }));
   return { keys: withAlg, signingAlg: withAlg[0].alg };
+}
+
+/**
+ * Writes a keys file with one new ES256 key when there is none (IDENTITY_GENERATE_KEYS): a
+ * deployment then needs no private key in its repository, only a volume that keeps the file.
+ * Returns whether it wrote one.
+ */
+export function createKeysFileIfMissing(path: string): boolean {
+  if (existsSync(path)) return false;
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'ES256', use: 'sig' };
+  // wx: never overwrite a file that appeared meanwhile (another container on the same volume).
+  writeFileSync(path, `${JSON.stringify({ keys: [jwk] }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  return true;
 }
