@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, type IdentityServer, startIdentity } from '@books/stack';
-import { clientCredentials, discovery, jwtPayload, refresh, signIn, SignInRefused, verifyJwt } from './support/oidc';
+import { clientCredentials, CookieJar, discovery, jwtPayload, refresh, signIn, SignInRefused, signOut, verifyJwt } from './support/oidc';
 
 /**
  * The identity provider (apps/identity) on its own: discovery, sign-in with the code flow and
@@ -98,6 +98,19 @@ it('refreshes tokens, rotating the refresh token', async () => {
   expect((await verify(second.accessToken)).payload).toMatchObject({ sub: editor.subject, roles: ['editor'], name: editor.name });
   // A spent refresh token is refused (and, per oidc-provider, revokes the whole grant).
   await expect(refresh(identity, first.refreshToken!)).rejects.toThrow(/invalid_grant/);
+});
+
+it('keeps a session for a second sign-in, and ends it at logout, refresh token included', async () => {
+  const { editor } = identity.users;
+  const jar = new CookieJar();
+  const first = await signIn(identity, editor.username, editor.password, { jar });
+  // Signed in already: the IdP sends the browser straight back, without a login page.
+  await expect(signIn(identity, editor.username, editor.password, { jar })).rejects.toThrow(/redirected back without a login page: .*code=/);
+  const back = await signOut(identity, jar, first.idToken!, redirectUri);
+  expect(back.href.startsWith(redirectUri)).toBe(true);
+  await expect(refresh(identity, first.refreshToken!)).rejects.toThrow(/invalid_grant/);
+  // Signed out: the login page again.
+  await expect(signIn(identity, editor.username, editor.password, { jar })).resolves.toMatchObject({ accessToken: expect.any(String) });
 });
 
 it('lets the web origin call the token endpoint cross-origin, and no other origin', async () => {

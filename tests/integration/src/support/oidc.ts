@@ -14,6 +14,8 @@ export interface SignInOptions {
   clientId?: string;
   redirectUri?: string;
   scope?: string;
+  /** The browser's cookies, to keep the IdP session across calls (signOut, a second sign-in). */
+  jar?: CookieJar;
 }
 
 /** The IdP refused the username and password: its answer, with the login page it showed again. */
@@ -27,7 +29,7 @@ export class SignInRefused extends Error {
 }
 
 /** Cookies by name, as a browser would keep them for one site (path and expiry simplified). */
-class CookieJar {
+export class CookieJar {
   private readonly cookies = new Map<string, string>();
 
   take(response: Response): void {
@@ -104,10 +106,9 @@ export async function signIn(
   identity: Pick<IdentityServer, 'issuer' | 'clients'>,
   username: string,
   password: string,
-  { clientId = 'books-web', redirectUri = identity.clients['books-web'].redirect_uris![0], scope = 'openid profile roles offline_access' }: SignInOptions = {},
+  { clientId = 'books-web', redirectUri = identity.clients['books-web'].redirect_uris![0], scope = 'openid profile roles offline_access', jar = new CookieJar() }: SignInOptions = {},
 ): Promise<TokenSet> {
   const { authorization_endpoint } = await discovery(identity);
-  const jar = new CookieJar();
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
   const authorize = new URL(authorization_endpoint);
@@ -142,6 +143,26 @@ export async function signIn(
   const code = back.searchParams.get('code');
   if (!code) throw new Error(`No code in ${back.href}`);
   return tokenRequest(identity, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier });
+}
+
+/**
+ * Signs out as the web app does: to end_session with the ID token and the post-logout
+ * redirect URI, then confirms on the IdP's page. Returns where the IdP sent the browser.
+ */
+export async function signOut(identity: Pick<IdentityServer, 'issuer'>, jar: CookieJar, idToken: string, postLogoutRedirectUri: string): Promise<URL> {
+  const { end_session_endpoint } = await discovery(identity);
+  const url = `${end_session_endpoint}?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri })}`;
+  const page = await browse(jar, url);
+  const html = await page.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  if (page.status !== 200 || !action) throw new Error(`Expected the logout page, got ${page.status}: ${html.slice(0, 300)}`);
+  const fields = new URLSearchParams([...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  fields.set('logout', 'yes');
+  const formUrl = new URL(action.replace(/&amp;/g, '&'), url).href;
+  const posted = await browse(jar, formUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+  const back = await follow(jar, posted, formUrl, postLogoutRedirectUri);
+  if (!(back instanceof URL)) throw new Error(`Expected a redirect to ${postLogoutRedirectUri}, got ${back.status}`);
+  return back;
 }
 
 /** A token for a program signing in as itself (client_credentials, client_secret_basic). */
