@@ -15,7 +15,7 @@ beforeAll(() => {
   model = resolvedModel();
 });
 
-const BUILT = ['books-service', 'gateway', 'web'];
+const BUILT = ['books-service', 'gateway', 'web', 'identity'];
 
 it('is a valid Compose file by Docker Compose', () => {
   const result = compose(['config', '--quiet']);
@@ -33,18 +33,21 @@ it('is really checked: Compose rejects a broken copy of the file', () => {
   expect(result.stderr).toMatch(/condition/);
 });
 
-it('runs mongo, nats, the books-service replicas, two gateways and web', () => {
-  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'gateway-2', 'mongo', 'nats', 'web']);
+it('runs mongo, nats, the books-service replicas, the identity provider, two gateways and web', () => {
+  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'gateway-2', 'identity', 'mongo', 'nats', 'web']);
   // The second gateway is the first one again, under another name.
   const { environment, ...rest } = model.services['gateway'];
   expect(model.services['gateway-2']).toEqual(expect.objectContaining({ ...rest, environment }));
   expect(model.name).toBe('books-catalogue');
 });
 
-it('publishes one port, web on ${WEB_PORT:-8080}, and nothing else', () => {
+it('publishes web on ${WEB_PORT:-8080} and the identity provider on ${IDENTITY_PORT:-8081}, and nothing else', () => {
   const published = Object.entries(model.services).filter(([, service]) => service.ports?.length);
-  expect(published.map(([name]) => name)).toEqual(['web']);
+  expect(published.map(([name]) => name).sort()).toEqual(['identity', 'web']);
   expect(model.services['web'].ports).toEqual([expect.objectContaining({ target: 8080, published: '8080', protocol: 'tcp' })]);
+  // Browsers sign in there: its issuer is the published address.
+  expect(model.services['identity'].ports).toEqual([expect.objectContaining({ target: imageFor('identity').port, published: '8081', protocol: 'tcp' })]);
+  expect(model.services['identity'].environment?.['ISSUER']).toBe('http://localhost:8081');
 });
 
 it('starts 3 books-service replicas that can be scaled: no container name, no published port', () => {
@@ -61,8 +64,9 @@ it('starts each service after what it needs is healthy', () => {
     mongo: [],
     nats: [],
     'books-service': ['mongo', 'nats'],
-    gateway: ['books-service', 'nats'],
-    'gateway-2': ['books-service', 'nats'],
+    identity: [],
+    gateway: ['books-service', 'identity', 'nats'],
+    'gateway-2': ['books-service', 'identity', 'nats'],
     web: ['gateway', 'gateway-2'],
   });
   for (const service of Object.values(model.services)) {
@@ -94,13 +98,18 @@ it('restarts crashed services and gives each time to shut down', () => {
     expect([name, service.restart]).toEqual([name, 'unless-stopped']);
     expect([name, service.logging?.driver]).toEqual([name, 'json-file']);
   }
-  for (const name of ['mongo', 'nats', 'books-service', 'gateway', 'gateway-2']) {
+  for (const name of ['mongo', 'nats', 'books-service', 'identity', 'gateway', 'gateway-2']) {
     expect([name, model.services[name].stop_grace_period]).toEqual([name, expect.stringMatching(/^\d+s$/)]);
   }
 });
 
 it('keeps MongoDB and JetStream data in named volumes', () => {
-  expect(model.volumes).toEqual({ 'mongo-data': expect.anything(), 'nats-data': expect.anything() });
+  expect(model.volumes).toEqual({ 'mongo-data': expect.anything(), 'nats-data': expect.anything(), 'identity-keys': expect.anything() });
+  // The signing key is made on first start into its volume; users and clients are mounted read-only.
+  expect(model.services['identity'].volumes).toEqual([
+    expect.objectContaining({ type: 'bind', source: join(REPO, 'deploy', 'identity'), target: '/etc/identity', read_only: true }),
+    expect.objectContaining({ type: 'volume', source: 'identity-keys', target: '/data' }),
+  ]);
   expect(model.services['mongo'].volumes).toEqual([expect.objectContaining({ type: 'volume', source: 'mongo-data', target: '/data/db' })]);
   expect(model.services['nats'].volumes).toEqual([
     expect.objectContaining({ type: 'volume', source: 'nats-data', target: '/data' }),
@@ -151,6 +160,7 @@ it('passes the apps only settings their configuration knows', () => {
     'books-service': 'apps/books-service/src/config/books-service.config.ts',
     gateway: 'apps/gateway/src/config/gateway.config.ts',
     'gateway-2': 'apps/gateway/src/config/gateway.config.ts',
+    identity: 'apps/identity/src/config/identity.config.ts',
   };
   for (const [service, file] of Object.entries(checks)) {
     const names = known(file);
@@ -159,7 +169,7 @@ it('passes the apps only settings their configuration knows', () => {
 });
 
 it('keeps the image health checks runnable: exec form, valid JSON', () => {
-  for (const name of ['books-service', 'gateway']) {
+  for (const name of ['books-service', 'gateway', 'identity']) {
     const healthcheck = last(stagesOf(imageFor(name)).at(-1)!, 'HEALTHCHECK')!;
     expect(commandForm(healthcheck.args.replace(/^CMD\s+/, '')).exec).toBe(true);
   }
@@ -180,16 +190,28 @@ describe('settings', () => {
     const variables = JSON.parse(result.stdout) as Record<string, { DefaultValue: string; Required: boolean }>;
     const defaults = Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.DefaultValue]));
     expect(envExample()).toEqual(defaults);
-    // The NATS passwords have no default: .env.example leaves them empty, which Compose refuses.
+    // The NATS passwords and the cookie keys have no default: .env.example leaves them empty, which Compose refuses.
     expect(Object.keys(variables).filter((name) => variables[name].Required)).toEqual(Object.keys(TEST_SECRETS).sort());
   });
 
-  it('refuses to start without the NATS passwords, naming them', () => {
+  it('refuses to start without the NATS passwords or the cookie keys, naming them', () => {
     for (const envFile of ['/dev/null', join(REPO, '.env.example')]) {
       const result = compose(['config', '--quiet'], { envFile, secrets: false });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY)_PASSWORD/);
+      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY)_PASSWORD|IDENTITY_COOKIE_KEYS/);
     }
+    const { IDENTITY_COOKIE_KEYS: _cookieKeys, ...natsOnly } = TEST_SECRETS;
+    const result = compose(['config', '--quiet'], { secrets: false, env: natsOnly });
+    expect(result.stderr).toMatch(/IDENTITY_COOKIE_KEYS/);
+  });
+
+  it('runs the gateways against the identity provider: the issuer browsers see, the keys fetched inside', () => {
+    for (const gateway of ['gateway', 'gateway-2']) {
+      expect(model.services[gateway].environment).toEqual(
+        expect.objectContaining({ AUTH: 'oidc', OIDC_ISSUER: model.services['identity'].environment?.['ISSUER'], OIDC_JWKS_URL: `http://identity:${imageFor('identity').port}/jwks`, OIDC_AUDIENCE: 'books-api' }),
+      );
+    }
+    expect(model.services['identity'].environment).toEqual(expect.objectContaining({ IDENTITY_COOKIE_KEYS: TEST_SECRETS.IDENTITY_COOKIE_KEYS, IDENTITY_GENERATE_KEYS: 'true' }));
   });
 
   it('gives each app its own NATS user, the password from the environment, and the server both', () => {
@@ -200,7 +222,8 @@ describe('settings', () => {
     for (const gateway of ['gateway', 'gateway-2']) {
       expect(services[gateway].environment).toEqual(expect.objectContaining({ NATS_USER: 'gateway', NATS_PASSWORD: TEST_SECRETS.NATS_GATEWAY_PASSWORD }));
     }
-    expect(services['nats'].environment).toEqual(TEST_SECRETS);
+    const { IDENTITY_COOKIE_KEYS: _cookieKeys, ...natsSecrets } = TEST_SECRETS;
+    expect(services['nats'].environment).toEqual(natsSecrets);
     const command = services['nats'].command ?? [];
     expect(command[command.indexOf('--config') + 1]).toBe('/etc/nats/nats.conf');
   });

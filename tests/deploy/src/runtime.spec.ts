@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   ARTIFACTS_DIR,
   freePort,
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 /** The image's /app: the dist folder plus what the deps stage's RUN installs. */
-function installLikeImage(service: 'gateway' | 'books-service'): string {
+function installLikeImage(service: 'gateway' | 'books-service' | 'identity'): string {
   const app = join(dir, service);
   cpSync(join(REPO, 'dist', 'apps', service), app, { recursive: true });
   const deps = stagesOf(imageFor(service)).find((stage) => stage.name === 'deps')!;
@@ -52,7 +52,7 @@ function installLikeImage(service: 'gateway' | 'books-service'): string {
 }
 
 /** Starts the runtime stage's CMD in `app`, with its ENV, Compose's environment, and local servers. */
-async function startLikeImage(service: 'gateway' | 'books-service', app: string, env: Record<string, string>, readyPath: string) {
+async function startLikeImage(service: 'gateway' | 'books-service' | 'identity', app: string, env: Record<string, string>, readyPath: string) {
   const runtime = stagesOf(imageFor(service)).at(-1)!;
   const [command, ...args] = commandForm(last(runtime, 'CMD')!.args).argv;
   const composeEnv = resolvedModel().services[service].environment ?? {};
@@ -79,7 +79,7 @@ async function startLikeImage(service: 'gateway' | 'books-service', app: string,
   return { port, env: processEnv };
 }
 
-function healthcheckPasses(service: 'gateway' | 'books-service', env: Record<string, string>): boolean {
+function healthcheckPasses(service: 'gateway' | 'books-service' | 'identity', env: Record<string, string>): boolean {
   const runtime = stagesOf(imageFor(service)).at(-1)!;
   const [command, ...args] = commandForm(last(runtime, 'HEALTHCHECK')!.args.replace(/^CMD\s+/, '')).argv;
   const result = spawnSync(command === 'node' ? process.execPath : command, args, { env, timeout: 10_000 });
@@ -114,8 +114,37 @@ it('gateway: installs its runtime dependencies alone, and reaches the books-serv
   expect(page.items).toHaveLength(5);
 }, 240_000);
 
+it('identity: installs its runtime dependencies alone, makes its signing key, and serves discovery with the sample users', async () => {
+  const app = installLikeImage('identity');
+  const port = String(await freePort());
+  const keysFile = join(dir, 'identity-data', 'keys.json');
+  mkdirSync(dirname(keysFile), { recursive: true });
+  // The compose service's files: the mounted deploy/identity, and a new (empty) keys volume.
+  const { env } = await startLikeImage(
+    'identity',
+    app,
+    {
+      HOST: '127.0.0.1',
+      PORT: port,
+      ISSUER: `http://127.0.0.1:${port}`,
+      IDENTITY_USERS_FILE: join(REPO, 'deploy', 'identity', 'users.json'),
+      IDENTITY_CLIENTS_FILE: join(REPO, 'deploy', 'identity', 'clients.json'),
+      IDENTITY_KEYS_FILE: keysFile,
+    },
+    '/health/ready',
+  );
+  expect(healthcheckPasses('identity', env)).toBe(true);
+  const discovery = await (await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)).json();
+  expect(discovery.issuer).toBe(`http://127.0.0.1:${port}`);
+  const jwks = await (await fetch(discovery.jwks_uri)).json();
+  expect(jwks.keys).toEqual([expect.objectContaining({ kid: JSON.parse(readFileSync(keysFile, 'utf8')).keys[0].kid, alg: 'ES256' })]);
+  expect(jwks.keys[0].d).toBeUndefined();
+  expect(statSync(keysFile).mode & 0o777).toBe(0o600);
+}, 240_000);
+
 it('fails the health checks when nothing answers', async () => {
   const closed = String(await freePort());
   expect(healthcheckPasses('gateway', { PORT: closed })).toBe(false);
   expect(healthcheckPasses('books-service', { ...serviceEnv, HTTP_PORT: closed })).toBe(false);
+  expect(healthcheckPasses('identity', { PORT: closed })).toBe(false);
 });

@@ -34,6 +34,7 @@ function builtEntry(app: string): string {
 export const NODE_FLAGS = {
   gateway: ['--max-semi-space-size=8', '--max-old-space-size=128', '--enable-source-maps'],
   'books-service': ['--max-semi-space-size=8', '--max-old-space-size=640', '--enable-source-maps'],
+  identity: ['--max-semi-space-size=8', '--max-old-space-size=128', '--enable-source-maps'],
 } as const;
 
 /** One books-service replica, from its production build. */

@@ -8,3 +8,4 @@ export * from './wait';
 export * from './workspace';
 export * from './tcp-proxy';
 export * from './nginx';
+export * from './identity';

@@ -3,7 +3,7 @@ import { loadStartSettings } from './settings';
 
 describe(loadStartSettings.name, () => {
   it('defaults to the README topology', () => {
-    expect(loadStartSettings({})).toEqual({ WEB_PORT: 8080, WEB_HOST: '127.0.0.1', SERVER_NAMES: 'localhost 127.0.0.1', GATEWAY_PORT: 3000, REPLICAS: 3, RESTART: true });
+    expect(loadStartSettings({})).toEqual({ WEB_PORT: 8080, WEB_HOST: '127.0.0.1', SERVER_NAMES: 'localhost 127.0.0.1', GATEWAY_PORT: 3000, IDENTITY_PORT: 3100, REPLICAS: 3, RESTART: true });
   });
 
   it('passes a MongoDB seed list with credentials and options through unchanged', () => {

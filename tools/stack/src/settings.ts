@@ -9,6 +9,8 @@ const schema = z.object({
   SERVER_NAMES: env.text('localhost 127.0.0.1'),
   /** The gateway behind Nginx (3000 is where `nx serve web` proxies /api). */
   GATEWAY_PORT: env.port(3000),
+  /** The identity provider (sign-in); its issuer is http://127.0.0.1:<port>. */
+  IDENTITY_PORT: env.port(3100),
   /** books-service replicas; more than fit on a laptop is a typo. */
   REPLICAS: env.positiveInt(3, 32),
   /** Use these servers instead of starting them. */

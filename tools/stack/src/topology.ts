@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
+import { IDENTITY_AUDIENCE, type IdentityServer, startIdentity } from './identity';
 import { type NatsRole, type NatsServer, startNats } from './nats';
 import { type NginxOptions, type WebServer, startNginx } from './nginx';
+import { freePort } from './ports';
 import { type ManagedProcess, type RestartPolicy } from './process';
 import { ARTIFACTS_DIR } from './workspace';
 import { httpOk, waitFor } from './wait';
@@ -44,6 +46,16 @@ export interface TopologyOptions {
    * default: tests crash servers on purpose and restart them when they choose.
    */
   restart?: boolean | RestartPolicy;
+  /**
+   * Start the identity provider (apps/identity) first, with generated keys, users and clients
+   * (in `<dataDir>/identity`), and run the gateways with AUTH=oidc against it. Off: the
+   * gateways run with AUTH=off.
+   */
+  identity?: boolean;
+  /** The IdP's port (default: any free one). */
+  identityPort?: number;
+  /** The web app's redirect URIs for the IdP's `books-web` client (default: the Nginx origin's `/` when `webPort` is fixed, else http://127.0.0.1:4200/). */
+  webRedirectUris?: string[];
 }
 
 /**
@@ -58,6 +70,8 @@ export class Topology {
   nats?: NatsServer;
   mongo?: MongoServer;
   web?: WebServer;
+  /** The identity provider, when started with `identity: true`. */
+  identity?: IdentityServer;
   natsUrl!: string;
   mongoUrl!: string;
   readonly logDir: string;
@@ -96,6 +110,12 @@ export class Topology {
     return { NATS_URL: servers, ...(user && pass && { NATS_USER: user, NATS_PASSWORD: pass }) };
   }
 
+  /** How a gateway checks tokens: against the IdP when there is one, else not at all (AUTH=off, apps.ts). */
+  identityEnv(): Record<string, string> {
+    if (!this.identity) return {};
+    return { AUTH: 'oidc', OIDC_ISSUER: this.identity.issuer, OIDC_AUDIENCE: IDENTITY_AUDIENCE };
+  }
+
   /** The first gateway (the one on `gatewayPort`). */
   get gateway(): HttpApp {
     return this.gateways[0];
@@ -113,6 +133,17 @@ export class Topology {
     this.nats = nats;
     this.mongo = mongo;
     this.natsUrl = this.options.natsUrl ?? (nats as NatsServer).url;
+    // The IdP needs the web app's address (its redirect URI) before Nginx starts: pick the port now.
+    const webPort = this.options.webPort === 0 && this.options.identity ? await freePort() : this.options.webPort;
+    if (this.options.identity) {
+      this.identity = await startIdentity({
+        dataDir: join(this.dataDir, 'identity'),
+        logDir: this.logDir,
+        port: this.options.identityPort,
+        webRedirectUris: this.options.webRedirectUris ?? (webPort ? [`http://${this.options.webHost ?? '127.0.0.1'}:${webPort}/`] : undefined),
+        echo: this.options.echo,
+      });
+    }
     const mongoUrl = this.options.mongoUrl ?? (mongo as MongoServer).url;
     this.mongoUrl = withMongoDatabase(mongoUrl, this.options.databaseName ?? mongoDatabaseName(mongoUrl));
     await Promise.all(Array.from({ length: this.options.replicas ?? 2 }, (_, i) => this.addReplica(i + 1)));
@@ -121,18 +152,18 @@ export class Topology {
       const tails = [...this.gateways, ...this.services].map((app) => `--- ${app.process.name} ---\n${app.process.tail(15)}`);
       throw new Error(`${error.message}\n${tails.join('\n')}`);
     });
-    if (this.options.webPort !== undefined) {
+    if (webPort !== undefined) {
       this.web = await startNginx({
         prefix: join(this.dataDir, 'nginx'),
         logDir: this.logDir,
         gatewayAddress: `127.0.0.1:${this.gateway.port}`,
         secondGatewayAddress: this.gateways[1] && `127.0.0.1:${this.gateways[1].port}`,
-        port: this.options.webPort || undefined,
+        port: webPort || undefined,
         host: this.options.webHost,
         settings: this.options.webSettings,
       });
     }
-    for (const server of [this.nats, this.mongo, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
+    for (const server of [this.nats, this.mongo, this.identity, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
   }
 
   private superviseRestarts(process: ManagedProcess | undefined): void {
@@ -146,7 +177,7 @@ export class Topology {
       name: n === 1 ? 'gateway' : `gateway-${n}`,
       natsUrl: this.natsUrl,
       logDir: this.logDir,
-      env: { ...this.natsEnv('gateway'), ...this.options.gatewayEnv },
+      env: { ...this.natsEnv('gateway'), ...this.identityEnv(), ...this.options.gatewayEnv },
       echo: this.options.echo,
       port: n === 1 ? this.options.gatewayPort : undefined,
     });
@@ -174,7 +205,7 @@ export class Topology {
     await this.web?.process.stop();
     await Promise.all(this.gateways.map((gateway) => gateway.process.stop()));
     await Promise.all(this.services.map((service) => service.process.stop()));
-    await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop()]);
+    await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop(), this.identity?.process.stop()]);
     if (!this.options.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

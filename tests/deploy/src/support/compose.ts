@@ -15,7 +15,11 @@ export interface ComposeResult {
 }
 
 /** Stand-ins for the passwords the file requires (it has no defaults for them, on purpose). */
-export const TEST_SECRETS = { NATS_BOOKS_SERVICE_PASSWORD: 'test-books-service-password', NATS_GATEWAY_PASSWORD: 'test-gateway-password' };
+export const TEST_SECRETS = {
+  IDENTITY_COOKIE_KEYS: 'test-identity-cookie-key-of-32-characters',
+  NATS_BOOKS_SERVICE_PASSWORD: 'test-books-service-password',
+  NATS_GATEWAY_PASSWORD: 'test-gateway-password',
+};
 
 /**
  * Runs `docker-compose -f <file> <args>` in a clean environment: only PATH and HOME, the

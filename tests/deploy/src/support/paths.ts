@@ -7,7 +7,7 @@ export const REPO = WORKSPACE_ROOT;
 
 /** One image of docker-compose.yml and the app it packages. */
 export interface ImageSpec {
-  service: 'gateway' | 'books-service' | 'web';
+  service: 'gateway' | 'books-service' | 'web' | 'identity';
   dockerfile: string;
   /** The port the runtime stage EXPOSEs. */
   port: number;
@@ -17,6 +17,7 @@ export const IMAGES: ImageSpec[] = [
   { service: 'gateway', dockerfile: 'deploy/docker/gateway.Dockerfile', port: 3000 },
   { service: 'books-service', dockerfile: 'deploy/docker/books-service.Dockerfile', port: 3100 },
   { service: 'web', dockerfile: 'deploy/docker/web.Dockerfile', port: 8080 },
+  { service: 'identity', dockerfile: 'deploy/docker/identity.Dockerfile', port: 3100 },
 ];
 
 export function stagesOf(image: ImageSpec): Stage[] {

@@ -16,13 +16,18 @@ import { WORKSPACE_ROOT } from '../workspace';
  *   GATEWAY_PORT  port of the first of the two gateways behind Nginx (default 3000, where
  *                 `nx serve web` proxies /api; the second takes any free port)
  *   RESTART       restart servers that die, with backoff (default true)
+ *   IDENTITY_PORT port of the identity provider (default 3100)
+ *
+ * Sign-in is on: the identity provider starts first (its users, keys and cookie keys are
+ * kept in .local/data/identity, so passwords survive restarts) and the gateways check its
+ * tokens (AUTH=oidc). The web app's redirect URI is the site root on Nginx.
  *
  * They are checked (../settings.ts) before anything is built or started.
  */
 async function main(): Promise<void> {
   const settings = loadStartSettings();
   console.log('Building the apps (nx run-many -t build)...');
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'books-service', 'web', '--output-style=static'], {
+  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'gateway', 'books-service', 'web', 'identity', '--output-style=static'], {
     cwd: WORKSPACE_ROOT,
     stdio: 'inherit',
   });
@@ -40,6 +45,10 @@ async function main(): Promise<void> {
     dataDir: join(WORKSPACE_ROOT, '.local', 'data'),
     echo: true,
     restart: settings.RESTART,
+    identity: true,
+    identityPort: settings.IDENTITY_PORT,
+    // Both names a browser may use for this machine; the banner below says localhost.
+    webRedirectUris: [...new Set([`http://localhost:${settings.WEB_PORT}/`, `http://${settings.WEB_HOST}:${settings.WEB_PORT}/`])],
   });
 
   if (!topology.web) throw new Error('Nginx did not start');
@@ -48,6 +57,15 @@ async function main(): Promise<void> {
   console.log(`NATS ${topology.natsUrl}, database ${topology.mongoUrl}, ${topology.services.length} books-service replicas,`);
   console.log(`gateways ${topology.gateways.map((gateway) => gateway.url).join(' and ')}. Follow the events with (a reader's password, new each run):`);
   console.log(`  ${Object.entries(topology.natsEnv('reader')).map(([name, value]) => `${name}=${value}`).join(' ')} npm run events`);
+  if (topology.identity) {
+    const { identity } = topology;
+    console.log(`Sign-in: identity provider ${identity.issuer}. Sample users, for local use only (kept in ${join(WORKSPACE_ROOT, '.local', 'data', 'identity')}):`);
+    for (const user of Object.values(identity.users)) {
+      console.log(`  ${user.username.padEnd(7)} ${user.password}  roles: ${user.roles.join(', ') || '(none: reads only)'}`);
+    }
+    const cli = identity.clients['books-cli'];
+    console.log(`  client ${cli.client_id} (client_credentials, roles ${cli.roles?.join(', ')}): secret ${cli.client_secret}`);
+  }
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 
   let stopping = false;
