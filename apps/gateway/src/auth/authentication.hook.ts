@@ -4,15 +4,6 @@ import { IdentityProviderUnavailableError, InvalidTokenError } from './auth.erro
 import type { Caller } from './caller';
 import type { TokenVerifier } from './token-verifier';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who presented a verified bearer token; undefined for anonymous requests and with AUTH=off. */
-    caller?: Caller;
-    /** Why a presented token was not accepted; the AccessGuard decides whether that matters. */
-    authFailure?: InvalidTokenError | IdentityProviderUnavailableError;
-  }
-}
-
 /** What the request log line adds about the caller (see loggingModule's requestProps). */
 export interface CallerLogFields {
   subject?: string;

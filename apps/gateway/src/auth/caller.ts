@@ -1,4 +1,16 @@
 import type { JWTPayload } from 'jose';
+import type { IdentityProviderUnavailableError, InvalidTokenError } from './auth.errors';
+
+// Declared with Caller, so that every file using request.caller sees it (the authentication
+// hook sets it).
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who presented a verified bearer token; undefined for anonymous requests and with AUTH=off. */
+    caller?: Caller;
+    /** Why a presented token was not accepted; the AccessGuard decides whether that matters. */
+    authFailure?: InvalidTokenError | IdentityProviderUnavailableError;
+  }
+}
 
 /** The roles this API knows. `admin` includes everything `editor` may do. */
 export const ROLES = ['editor', 'admin'] as const;
