@@ -26,8 +26,6 @@ export class Auth {
   /** Add, edit, delete, restore, mark read. */
   readonly canEdit = computed(() => !this.enabled() || canEdit(this.user()));
   readonly canImport = computed(() => !this.enabled() || canImport(this.user()));
-  /** The session ended and could not be renewed: a write needs a new sign-in. */
-  readonly sessionExpired = signal(false);
 
   async start(): Promise<void> {
     if (!this.loadClient) return;
@@ -53,7 +51,7 @@ export class Auth {
 
   /**
    * One renewal at a time, however many requests met the expired token. When it fails, the
-   * tokens are forgotten (the header then offers "Sign in") and `sessionExpired` says why.
+   * tokens are forgotten: the header offers "Sign in", and a refused save says to sign in again.
    */
   renew(): Promise<boolean> {
     const client = this.client();
@@ -63,12 +61,7 @@ export class Auth {
       .catch(() => false)
       .then((renewed) => {
         this.renewing = undefined;
-        if (!renewed) {
-          client.forget();
-          this.sessionExpired.set(true);
-        } else {
-          this.sessionExpired.set(false);
-        }
+        if (!renewed) client.forget();
         return renewed;
       });
     return this.renewing;

@@ -16,6 +16,7 @@ import {
 import { Router } from '@angular/router';
 import { parseSortKey, type Book } from '@books/contracts';
 import { firstValueFrom } from 'rxjs';
+import { Auth } from '../../../auth/data-access/auth.service';
 import { BookImportStore, type CompletedImport } from '../../data-access/book-import.store';
 import type { ReadFilter } from '../../data-access/book-list-query';
 import { BooksStore } from '../../data-access/books.store';
@@ -41,6 +42,8 @@ import { openImportReportDialog } from '../import-report-dialog/import-report-di
 export class BooksPage {
   protected readonly store = inject(BooksStore);
   protected readonly imports = inject(BookImportStore);
+  /** Which controls to show: only what the user may do (all of them when sign-in is off). */
+  protected readonly auth = inject(Auth);
   private readonly dialog = inject(Dialog);
   private readonly toaster = inject(Toaster);
   private readonly router = inject(Router);
@@ -149,7 +152,7 @@ export class BooksPage {
     if (event.key === '/') {
       event.preventDefault();
       this.toolbar().focusSearch();
-    } else if (event.key === 'n' || event.key === 'N') {
+    } else if ((event.key === 'n' || event.key === 'N') && this.auth.canEdit()) {
       event.preventDefault();
       this.addBook();
     }
