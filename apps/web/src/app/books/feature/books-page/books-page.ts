@@ -26,6 +26,7 @@ import { BookToolbar } from '../../ui/book-toolbar/book-toolbar';
 import { ImportPanel } from '../../ui/import-panel/import-panel';
 import { Pagination } from '../../ui/pagination/pagination';
 import { openBookFormDialog } from '../book-form-dialog/book-form-dialog';
+import { takeDraft } from '../book-form-dialog/unsaved-draft';
 import { openConfirmDeleteDialog } from '../confirm-delete-dialog/confirm-delete-dialog';
 import { openImportReportDialog } from '../import-report-dialog/import-report-dialog';
 
@@ -73,6 +74,9 @@ export class BooksPage {
       this.stickyOffset(host);
       this.injector.get(DestroyRef).onDestroy(() => observer.disconnect());
     });
+    // Back from signing in again during a save: the form opens as the user left it.
+    const draft = takeDraft();
+    if (draft) afterNextRender(() => openBookFormDialog(this.dialog, { book: draft.book, draft: draft.values }, this.injector));
     // "Show" on the toast of a new book: once its page is on screen, the keyboard goes to it.
     effect(() => {
       const revealed = this.store.revealed();
