@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeAuthClient, startAuth } from '../testing/fake-auth-client';
-import { Auth, RETURN_TO_KEY } from './auth.service';
+import { RETURN_TO_KEY } from './auth.service';
 
 describe('Auth', () => {
   afterEach(() => {
