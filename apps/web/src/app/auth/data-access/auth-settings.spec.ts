@@ -62,6 +62,7 @@ describe('auth settings', () => {
           postLogoutRedirectUri: 'https://books.example/',
           silentRenew: true,
           useRefreshToken: true,
+          autoUserInfo: false,
           customParamsAuthRequest: { resource: ENABLED.audience },
           customParamsCodeRequest: { resource: ENABLED.audience },
           customParamsRefreshTokenRequest: { resource: ENABLED.audience },

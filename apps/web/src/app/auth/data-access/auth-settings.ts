@@ -65,6 +65,9 @@ export function toOpenIdConfiguration(settings: EnabledAuthSettings, origin: str
     renewTimeBeforeTokenExpiresInSeconds: 30,
     // Refresh responses may carry a new ID token without a nonce (OIDC Core 12.2).
     ignoreNonceAfterRefresh: true,
+    // Name and roles come from the ID token. The access token is for the API (its audience), and
+    // an IdP may refuse it at userinfo (oidc-provider does), which would fail every sign-in.
+    autoUserInfo: false,
     // The app puts the user back on their page itself, before the router's first navigation.
     triggerAuthorizationResultEvent: true,
     customParamsAuthRequest: resource,

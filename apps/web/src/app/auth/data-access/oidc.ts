@@ -28,7 +28,7 @@ export async function startOidcClient(injector: Injector, url: string): Promise<
 
   const user = computed(() => {
     if (!oidc.authenticated().isAuthenticated) return undefined;
-    // userinfo when the library fetched it, else the ID token's claims: both carry name and roles.
+    // The ID token's claims (autoUserInfo is off, see auth-settings.ts), read again if the store has none.
     return userFromClaims(oidc.userData().userData ?? undefined) ?? userFromClaims(idTokenClaims(oidc));
   });
 
