@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeAuthClient, startAuth } from '../testing/fake-auth-client';
+import { AUTH_CLIENT_LOADER } from './auth-client';
 import { RETURN_TO_KEY } from './auth.service';
 
 describe('Auth', () => {
@@ -18,6 +19,18 @@ describe('Auth', () => {
       expect(await auth.accessToken()).toBeUndefined();
       expect(await auth.renew()).toBe(false);
     });
+  });
+
+  it('still starts, signed out, when the OIDC client cannot be loaded', async () => {
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    TestBed.configureTestingModule({
+      providers: [{ provide: AUTH_CLIENT_LOADER, useValue: () => Promise.reject(new Error('Loading chunk failed')) }],
+    });
+
+    const auth = await startAuth();
+
+    expect(auth.user()).toBeUndefined();
+    expect(console.error).toHaveBeenCalledWith('Sign-in could not be started.', expect.any(Error));
   });
 
   describe('with sign-in on', () => {

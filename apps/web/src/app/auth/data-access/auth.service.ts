@@ -30,9 +30,14 @@ export class Auth {
   async start(): Promise<void> {
     if (!this.loadClient) return;
     const url = this.document.location.href;
-    const client = await this.loadClient(this.injector, url);
+    try {
+      this.client.set(await this.loadClient(this.injector, url));
+    } catch (error) {
+      // The library's chunk did not load (offline, or a new release replaced it): the app
+      // still starts and reads; the gateway refuses what needs a sign-in.
+      console.error('Sign-in could not be started.', error);
+    }
     if (isSignInCallback(url)) this.returnToPage();
-    this.client.set(client);
   }
 
   async accessToken(): Promise<string | undefined> {

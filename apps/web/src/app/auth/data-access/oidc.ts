@@ -23,8 +23,14 @@ export function provideOidc(settings: EnabledAuthSettings, origin: string): Envi
 /** The AuthClient over the library's OidcSecurityService. */
 export async function startOidcClient(injector: Injector, url: string): Promise<AuthClient> {
   const oidc = injector.get(OidcSecurityService);
-  const checked = await firstValueFrom(oidc.checkAuth(url));
-  if (checked.errorMessage) console.warn(`Sign-in: ${checked.errorMessage}`);
+  try {
+    const checked = await firstValueFrom(oidc.checkAuth(url));
+    if (checked.errorMessage) console.warn(`Sign-in: ${checked.errorMessage}`);
+  } catch (error) {
+    // The identity provider is unreachable (its discovery document, say): the app still starts,
+    // signed out; "Sign in" tries again.
+    console.warn('Sign-in: the session could not be checked.', error);
+  }
 
   const user = computed(() => {
     if (!oidc.authenticated().isAuthenticated) return undefined;
