@@ -1,13 +1,14 @@
 import { ChangeDetectionStrategy, Component, type ElementRef, inject, viewChild } from '@angular/core';
 import { RouterOutlet } from '@angular/router';
+import { Account } from './auth/feature/account/account';
 import { Toaster } from './books/data-access/toaster.service';
 import { LiveStatus } from './books/feature/live-status/live-status';
 import { ToastRegion } from './books/ui/toast-region/toast-region';
 
-/** The shell: skip link, header with the live indicator, the routed page, and the toasts. */
+/** The shell: skip link, header with the live indicator and sign-in, the routed page, and the toasts. */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, LiveStatus, ToastRegion],
+  imports: [RouterOutlet, LiveStatus, Account, ToastRegion],
   templateUrl: './app.html',
   styleUrl: './app.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -42,6 +42,8 @@ export type SaveResult =
   | { readonly status: 'conflict'; readonly theirs: Book }
   /** The book has been deleted. */
   | { readonly status: 'gone' }
+  /** The sign-in ended and could not be renewed (401): nothing was saved. */
+  | { readonly status: 'signed-out' }
   | { readonly status: 'failed'; readonly message: string };
 
 export const UNDO_WINDOW_MS = 6000;
@@ -344,6 +346,7 @@ export class BooksStore {
       return { status: 'gone' };
     }
     if (error.status === 400 && error.fieldErrors.length > 0) return { status: 'invalid', errors: error.fieldErrors };
+    if (error.status === 401) return { status: 'signed-out' };
     return { status: 'failed', message: describeApiError(error) };
   }
 

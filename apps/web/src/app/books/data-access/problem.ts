@@ -74,6 +74,9 @@ export function describeApiError(error: ApiError): string {
   }
   const wait = error.retryAfterSeconds === undefined ? '' : ` Try again in ${pluralize(error.retryAfterSeconds, 'second')}.`;
   if (error.status === 429) return `Too many requests.${wait || ' Try again in a moment.'}`;
+  // The gateway's words name the RFC 6750 error; the user needs to know what to do.
+  if (error.status === 401) return 'You need to sign in (again) to make changes.';
+  if (error.status === 403) return 'Your account can read but not edit the catalogue.';
   const message = error.detail || error.title || `The request failed (HTTP ${error.status}).`;
   return `${message}${wait}`;
 }

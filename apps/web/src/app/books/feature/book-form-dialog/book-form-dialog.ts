@@ -15,6 +15,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { type FieldTree, FormField, FormRoot, type TreeValidationResult, form, submit } from '@angular/forms/signals';
 import { BookInputSchema, EDITABLE_FIELDS, type Book, type EditableField } from '@books/contracts';
 import { filter, merge } from 'rxjs';
+import { Auth } from '../../../auth/data-access/auth.service';
 import { BookEvents } from '../../data-access/book-events.service';
 import { type BookMerge as FieldMerge, mergeBook, resolveMerge, sameValue } from '../../data-access/book-merge';
 import { BooksStore } from '../../data-access/books.store';
@@ -23,6 +24,7 @@ import { BookMerge, type MergeAnswers, type MergeQuestion, type MergedField, lis
 import { formatYear } from '../../ui/book-year.pipe';
 import { dialogOptions } from '../dialog-options';
 import { type BookDraft, EMPTY_DRAFT, SCORE_MESSAGE, bookDraftSchema, draftOf, inputOf, toValidationErrors } from './book-form';
+import { keepDraft } from './unsaved-draft';
 
 const TITLE_ID = 'book-form-title';
 /** A save that keeps meeting newer versions gives up after this many merges, and says so. */
@@ -31,6 +33,8 @@ const MAX_MERGES_PER_SAVE = 3;
 export interface BookFormData {
   /** The book to edit; none to add one. */
   readonly book?: Book;
+  /** Values to start from instead of the book's: a draft kept across signing in again. */
+  readonly draft?: BookDraft;
 }
 
 /** A change someone else made to the book while this dialog had it open. */
@@ -67,7 +71,9 @@ const LABELS: Record<EditableField, string> = { title: 'Title', author: 'Author'
 export class BookFormDialog {
   private readonly store = inject(BooksStore);
   protected readonly dialogRef = inject<DialogRef<Book>>(DialogRef);
-  private readonly editing = inject<BookFormData>(DIALOG_DATA).book;
+  private readonly data = inject<BookFormData>(DIALOG_DATA);
+  private readonly editing = this.data.book;
+  private readonly auth = inject(Auth);
   private readonly idempotencyKeyFor = idempotencyKeys();
   private readonly injector = inject(Injector);
   private readonly document = inject(DOCUMENT);
@@ -80,12 +86,16 @@ export class BookFormDialog {
 
   /** The version the form's values build on: the book as opened, or as last merged. A save names it in If-Match. */
   private readonly base = signal(this.editing);
-  private readonly model = signal(this.editing ? draftOf(this.editing) : EMPTY_DRAFT);
+  private readonly model = signal(this.data.draft ?? (this.editing ? draftOf(this.editing) : EMPTY_DRAFT));
   protected readonly form = form(this.model, bookDraftSchema, { submission: { action: () => this.save() } });
 
   protected readonly theirChange = signal<TheirChange | undefined>(undefined);
   protected readonly failure = signal<string | undefined>(undefined);
-  protected readonly notice = signal<string | undefined>(undefined);
+  protected readonly notice = signal<string | undefined>(
+    this.data.draft && 'Your unsaved changes are back. Save to keep them.',
+  );
+  /** A save met an ended sign-in: the form stays as it is, and offers to sign in again. */
+  protected readonly signInNeeded = signal(false);
   protected readonly pendingMerge = signal<PendingMerge | undefined>(undefined);
   protected readonly confirmingDiscard = signal(false);
   /** The user asked to close while saving: close once saved, or stay to show what went wrong. */
@@ -199,6 +209,15 @@ export class BookFormDialog {
     await submit(this.form);
   }
 
+  /**
+   * Signing in leaves the app for the identity provider's page: the form's values go with the
+   * tab (sessionStorage) and the books page opens them again on the way back.
+   */
+  protected signInAgain(): void {
+    keepDraft({ book: this.base(), values: this.model() });
+    this.auth.signIn();
+  }
+
   /** Back to the form as it was: nothing merged, nothing saved. */
   protected leaveMerge(): void {
     this.pendingMerge.set(undefined);
@@ -208,6 +227,7 @@ export class BookFormDialog {
   private async save(): Promise<TreeValidationResult> {
     this.failure.set(undefined);
     this.notice.set(undefined);
+    this.signInNeeded.set(false);
     for (let merges = 0; ; merges++) {
       // The submission only runs on a valid form; parsing again gives the trimmed, normalised values.
       const book = BookInputSchema.parse(inputOf(this.model()));
@@ -236,6 +256,9 @@ export class BookFormDialog {
         }
         case 'gone':
           this.theirChange.set({ kind: 'deleted' });
+          return undefined;
+        case 'signed-out':
+          this.signInNeeded.set(true);
           return undefined;
         case 'failed':
           this.failure.set(result.message);

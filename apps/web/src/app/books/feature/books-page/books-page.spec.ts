@@ -11,15 +11,19 @@ import { FakeBooksApi, problem } from '../../testing/fake-books-api';
 import { FakeEventSources } from '../../testing/fake-event-source';
 import { fakeObjectUrls } from '../../testing/object-urls';
 import { BookDetailsPage } from '../book-details/book-details-page';
+import { FakeAuthClient, startAuth } from '../../../auth/testing/fake-auth-client';
+import { draftOf } from '../book-form-dialog/book-form';
+import { keepDraft } from '../book-form-dialog/unsaved-draft';
 import { BooksPage } from './books-page';
 
 describe('BooksPage', () => {
   let api: FakeBooksApi;
   let sources: FakeEventSources;
-  let harness: RouterTestingHarness;
+  let harness: RouterTestingHarness | undefined;
   let page: HTMLElement;
 
   beforeEach(async () => {
+    harness = undefined;
     api = new FakeBooksApi();
     api.seed(42, (index) => {
       const number = String(index + 1).padStart(2, '0');
@@ -36,10 +40,11 @@ describe('BooksPage', () => {
         sources.provide(),
       ],
     });
-    harness = await RouterTestingHarness.create();
   });
 
+  /** The harness is made on the first visit, so a describe can add providers (sign-in) before it. */
   async function visit(url = '/'): Promise<void> {
+    harness ??= await RouterTestingHarness.create();
     await harness.navigateByUrl(url, BooksPage);
     page = harness.routeNativeElement!;
     await settle();
@@ -47,9 +52,9 @@ describe('BooksPage', () => {
 
   /** Lets navigation, debounces, quiet refetches and rendering run their course. */
   async function settle(ms = 0): Promise<void> {
-    await harness.fixture.whenStable();
+    await harness?.fixture.whenStable();
     await new Promise((resolve) => setTimeout(resolve, ms));
-    await harness.fixture.whenStable();
+    await harness?.fixture.whenStable();
   }
 
   const titles = () => [...page.querySelectorAll('tbody th[scope="row"]')].map(textOf);
@@ -427,5 +432,70 @@ describe('BooksPage', () => {
     await settle();
 
     expect(TestBed.inject(Router).url).toBe(`/books/${api.books[0].id}`);
+  });
+
+  describe('with sign-in on', () => {
+    let client: FakeAuthClient;
+
+    beforeEach(async () => {
+      client = new FakeAuthClient();
+      TestBed.configureTestingModule({ providers: [client.provide()] });
+      await startAuth();
+    });
+
+    const controls = () => ({
+      add: !!queryButton(page, 'Add book'),
+      import: !!queryButton(page, 'Import'),
+      edit: !!queryButton(page, 'Edit Title 01'),
+      delete: !!queryButton(page, 'Delete Title 01'),
+      read: !!page.querySelector('input[type="checkbox"]'),
+      history: !!queryButton(page, 'History of Title 01'),
+      export: !!queryButton(page, 'Export'),
+    });
+
+    it('shows a visitor who is not signed in only what reads: the list, search, history, export', async () => {
+      await visit();
+
+      expect(controls()).toEqual({ add: false, import: false, edit: false, delete: false, read: false, history: true, export: true });
+      expect(field(page, 'Search')).toBeDefined();
+    });
+
+    it('shows a reader the same, and "n" adds nothing', async () => {
+      client.signInAs('Rita Reader', ['reader']);
+      await visit();
+
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'n', bubbles: true, cancelable: true }));
+      await settle();
+
+      expect(controls()).toEqual({ add: false, import: false, edit: false, delete: false, read: false, history: true, export: true });
+      expect(openDialogTitles()).toEqual([]);
+      expect(textOf(page.querySelector('.shortcuts'))).toBe('Keyboard shortcuts: / search.');
+    });
+
+    it('shows an editor everything but Import, and an admin everything', async () => {
+      client.signInAs('Ed Editor', ['editor']);
+      await visit();
+      expect(controls()).toEqual({ add: true, import: false, edit: true, delete: true, read: true, history: true, export: true });
+
+      client.signInAs('Ada Admin', ['admin']);
+      await settle();
+      expect(controls()).toEqual({ add: true, import: true, edit: true, delete: true, read: true, history: true, export: true });
+    });
+
+    it('opens the form again with the draft kept when the user left to sign in again', async () => {
+      client.signInAs('Ed Editor', ['editor']);
+      const book = api.books[0];
+      keepDraft({ book, values: { ...draftOf(book), title: 'My unsaved title' } });
+
+      await visit();
+
+      const dialog = dialogTitled('Edit book');
+      expect(field(dialog, 'Title').value).toBe('My unsaved title');
+      expect(textOf(dialog.querySelector('[role="status"]'))).toBe('Your unsaved changes are back. Save to keep them.');
+
+      button(dialog, 'Save').click();
+      await settle();
+      expect(api.callsTo('replace')).toEqual([expect.objectContaining({ id: book.id, expectedVersion: book.version })]);
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
 import { Router } from '@angular/router';
 import { parseSortKey, type Book } from '@books/contracts';
 import { firstValueFrom } from 'rxjs';
+import { Auth } from '../../../auth/data-access/auth.service';
 import { BookImportStore, type CompletedImport } from '../../data-access/book-import.store';
 import type { ReadFilter } from '../../data-access/book-list-query';
 import { BooksStore } from '../../data-access/books.store';
@@ -25,6 +26,7 @@ import { BookToolbar } from '../../ui/book-toolbar/book-toolbar';
 import { ImportPanel } from '../../ui/import-panel/import-panel';
 import { Pagination } from '../../ui/pagination/pagination';
 import { openBookFormDialog } from '../book-form-dialog/book-form-dialog';
+import { takeDraft } from '../book-form-dialog/unsaved-draft';
 import { openConfirmDeleteDialog } from '../confirm-delete-dialog/confirm-delete-dialog';
 import { openImportReportDialog } from '../import-report-dialog/import-report-dialog';
 
@@ -41,6 +43,8 @@ import { openImportReportDialog } from '../import-report-dialog/import-report-di
 export class BooksPage {
   protected readonly store = inject(BooksStore);
   protected readonly imports = inject(BookImportStore);
+  /** Which controls to show: only what the user may do (all of them when sign-in is off). */
+  protected readonly auth = inject(Auth);
   private readonly dialog = inject(Dialog);
   private readonly toaster = inject(Toaster);
   private readonly router = inject(Router);
@@ -70,6 +74,9 @@ export class BooksPage {
       this.stickyOffset(host);
       this.injector.get(DestroyRef).onDestroy(() => observer.disconnect());
     });
+    // Back from signing in again during a save: the form opens as the user left it.
+    const draft = takeDraft();
+    if (draft) afterNextRender(() => openBookFormDialog(this.dialog, { book: draft.book, draft: draft.values }, this.injector));
     // "Show" on the toast of a new book: once its page is on screen, the keyboard goes to it.
     effect(() => {
       const revealed = this.store.revealed();
@@ -149,7 +156,7 @@ export class BooksPage {
     if (event.key === '/') {
       event.preventDefault();
       this.toolbar().focusSearch();
-    } else if (event.key === 'n' || event.key === 'N') {
+    } else if ((event.key === 'n' || event.key === 'N') && this.auth.canEdit()) {
       event.preventDefault();
       this.addBook();
     }

@@ -79,6 +79,16 @@ describe('BookTable', () => {
     expect(removed).toHaveBeenCalledWith(books[1]);
   });
 
+  it('shows who may not edit only History, and Read as words, not a checkbox they cannot use', async () => {
+    await render({ canEdit: false });
+
+    expect(rows()).toEqual([
+      ['The Day of the Triffids', 'John Wyndham', '1951', '8', 'Yes', 'History'],
+      ['Epic of Gilgamesh', 'Unknown', '2100 BCE', 'unrated', 'No', 'History'],
+    ]);
+    expect(element.querySelector('input[type="checkbox"]')).toBeNull();
+  });
+
   it('has a History button per row, named after the book', async () => {
     const shown = jest.fn<void, [Book]>();
     table.history.subscribe(shown);

@@ -44,6 +44,8 @@ export class BookTable {
   readonly pageKey = input('');
   /** Rows to keep room for (a full page), so a short page does not pull the pager up. */
   readonly reserveRows = input(0);
+  /** The user may change books: Edit, Delete and the Read checkbox; otherwise Read is only said. */
+  readonly canEdit = input(true);
 
   readonly sortChange = output<SortField>();
   readonly edit = output<Book>();

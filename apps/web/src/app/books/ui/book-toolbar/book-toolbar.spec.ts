@@ -1,5 +1,5 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { button, choose, field, type } from '../../testing/dom';
+import { button, choose, field, queryButton, type } from '../../testing/dom';
 import { BookToolbar, SEARCH_DEBOUNCE_MS } from './book-toolbar';
 
 describe('BookToolbar', () => {
@@ -134,6 +134,26 @@ describe('BookToolbar', () => {
       expect(importButton.getAttribute('aria-disabled')).toBe('true');
       expect(document.getElementById(importButton.getAttribute('aria-describedby')!)?.textContent).toBe('An import is under way.');
     });
+  });
+
+  it('leaves out Add and Import for who may not use them; search and Export stay', () => {
+    fixture.componentRef.setInput('canAdd', false);
+    fixture.componentRef.setInput('canImport', false);
+    render();
+
+    expect(queryButton(element, 'Add book')).toBeUndefined();
+    expect(queryButton(element, 'Import')).toBeUndefined();
+    expect(element.querySelector('input[type="file"]')).toBeNull();
+    expect(field(element, 'Search')).toBeDefined();
+    expect(button(element, 'Export')).toBeDefined();
+  });
+
+  it('shows Add without Import to an editor', () => {
+    fixture.componentRef.setInput('canImport', false);
+    render();
+
+    expect(button(element, 'Add book')).toBeDefined();
+    expect(queryButton(element, 'Import')).toBeUndefined();
   });
 
   it('has the Export menu', () => {

@@ -40,6 +40,9 @@ export class BookToolbar {
   readonly read = input.required<ReadFilter>();
   /** An import is under way: Import waits for it. */
   readonly importing = input(false);
+  /** The user may add books / import files: otherwise the button is not there at all (no dead buttons). */
+  readonly canAdd = input(true);
+  readonly canImport = input(true);
 
   /** The search text, once the user pauses typing. */
   readonly searchChange = output<string>();
@@ -53,9 +56,9 @@ export class BookToolbar {
   protected readonly importAccept = IMPORT_ACCEPT;
 
   private readonly searchInput = viewChild.required<ElementRef<HTMLInputElement>>('searchInput');
-  private readonly importButton = viewChild.required<ElementRef<HTMLButtonElement>>('importButton');
-  private readonly fileInput = viewChild.required<ElementRef<HTMLInputElement>>('fileInput');
-  private readonly addSlot = viewChild.required<ElementRef<HTMLElement>>('addSlot');
+  private readonly importButton = viewChild<ElementRef<HTMLButtonElement>>('importButton');
+  private readonly fileInput = viewChild<ElementRef<HTMLInputElement>>('fileInput');
+  private readonly addSlot = viewChild<ElementRef<HTMLElement>>('addSlot');
   private readonly typed = new Subject<string>();
 
   /** Add's own place is out of sight: on a phone Add floats, and Search with it (see the stylesheet). */
@@ -74,9 +77,10 @@ export class BookToolbar {
   constructor() {
     const destroyRef = inject(DestroyRef);
     afterNextRender(() => {
-      if (typeof IntersectionObserver === 'undefined') return;
+      const addSlot = this.addSlot()?.nativeElement;
+      if (typeof IntersectionObserver === 'undefined' || !addSlot) return;
       const observer = new IntersectionObserver(([entry]) => this.floating.set(!entry.isIntersecting));
-      observer.observe(this.addSlot().nativeElement);
+      observer.observe(addSlot);
       destroyRef.onDestroy(() => observer.disconnect());
     });
     this.typed
@@ -98,7 +102,7 @@ export class BookToolbar {
   }
 
   focusImport(): void {
-    this.importButton().nativeElement.focus();
+    this.importButton()?.nativeElement.focus();
   }
 
   /**
@@ -106,7 +110,7 @@ export class BookToolbar {
    * button would drop the focus of the keyboard user who just pressed it.
    */
   protected chooseFile(): void {
-    if (!this.importing()) this.fileInput().nativeElement.click();
+    if (!this.importing()) this.fileInput()?.nativeElement.click();
   }
 
   protected onFileChosen(event: Event): void {

@@ -1,0 +1,48 @@
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { button, queryButton, textOf } from '../../../books/testing/dom';
+import { FakeAuthClient, startAuth } from '../../testing/fake-auth-client';
+import { Account } from './account';
+
+describe('Account', () => {
+  let fixture: ComponentFixture<Account>;
+  let element: HTMLElement;
+
+  async function render(client?: FakeAuthClient): Promise<void> {
+    if (client) TestBed.configureTestingModule({ providers: [client.provide()] });
+    await startAuth();
+    fixture = TestBed.createComponent(Account);
+    element = fixture.nativeElement;
+    await fixture.whenStable();
+  }
+
+  it('shows nothing when sign-in is off', async () => {
+    await render();
+
+    expect(textOf(element)).toBe('');
+  });
+
+  it('offers "Sign in" when signed out, which goes to the identity provider', async () => {
+    const client = new FakeAuthClient();
+    await render(client);
+
+    button(element, 'Sign in').click();
+
+    expect(client.signIn).toHaveBeenCalled();
+  });
+
+  it('shows the user’s name and strongest role, and "Sign out"', async () => {
+    const client = new FakeAuthClient();
+    client.signInAs('Grace Hopper', ['reader', 'editor']);
+    await render(client);
+
+    expect(textOf(element.querySelector('.account__name'))).toBe('Grace Hopper');
+    expect(textOf(element.querySelector('.account__role'))).toBe('Editor');
+    expect(queryButton(element, 'Sign in')).toBeUndefined();
+
+    button(element, 'Sign out').click();
+    await fixture.whenStable();
+
+    expect(client.signOut).toHaveBeenCalled();
+    expect(button(element, 'Sign in')).toBeDefined();
+  });
+});
