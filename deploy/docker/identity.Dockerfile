@@ -23,12 +23,13 @@ COPY --from=build /workspace/dist/apps/identity/package.json /workspace/dist/app
 RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24.21.0-alpine AS runtime
-ENV NODE_ENV=production PORT=3100 IDENTITY_USERS_FILE=/etc/identity/users.json IDENTITY_CLIENTS_FILE=/etc/identity/clients.json IDENTITY_KEYS_FILE=/data/keys.json
+ENV NODE_ENV=production PORT=3100 IDENTITY_USERS_FILE=/data/users.json IDENTITY_CLIENTS_FILE=/etc/identity/clients.json IDENTITY_KEYS_FILE=/data/keys.json
 WORKDIR /app
 # Owned by root and read-only to the process: the app cannot change its own code.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /workspace/dist/apps/identity/ ./
-# /data holds the signing keys (written on first start when IDENTITY_GENERATE_KEYS=true): a
+# /data holds the signing keys and the users (written on first start when IDENTITY_GENERATE_KEYS
+# and IDENTITY_GENERATE_USERS are true): a
 # new volume mounted there takes this folder's owner, so `node` may write it.
 RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { pino, stdTimeFunctions } from 'pino';
 import { ConfigError } from '@books/server-kit';
+import { createUsersFileIfMissing, firstPasswordsFile } from './accounts/first-users';
 import { UserDirectory } from './accounts/users';
 import { loadClients } from './clients/clients';
 import { cookieKeys, IdentityConfig } from './config/identity.config';
@@ -72,6 +73,11 @@ async function main(): Promise<void> {
   if (cookies.generated) log.warn('IDENTITY_COOKIE_KEYS is not set: made a key for this run; sign-in sessions end when the process does');
   if (config.IDENTITY_GENERATE_KEYS && createKeysFileIfMissing(config.IDENTITY_KEYS_FILE)) {
     log.warn(`No keys file: wrote a new signing key to ${config.IDENTITY_KEYS_FILE}`);
+  }
+  const firstUsers = config.IDENTITY_GENERATE_USERS ? await createUsersFileIfMissing(config.IDENTITY_USERS_FILE) : undefined;
+  if (firstUsers) {
+    const list = firstUsers.map(({ username, password }) => `${username} / ${password}`).join(', ');
+    log.warn(`No users file: wrote the first users to ${config.IDENTITY_USERS_FILE}: ${list} (also in ${firstPasswordsFile(config.IDENTITY_USERS_FILE)}). Change them before others can reach the site.`);
   }
   let state = await load(config, cookies.keys);
   const interactions = new Interactions(() => state, log);

@@ -114,12 +114,13 @@ it('gateway: installs its runtime dependencies alone, and reaches the books-serv
   expect(page.items).toHaveLength(5);
 }, 240_000);
 
-it('identity: installs its runtime dependencies alone, makes its signing key, and serves discovery with the sample users', async () => {
+it('identity: installs its runtime dependencies alone, makes its signing key and its first users, and serves discovery', async () => {
   const app = installLikeImage('identity');
   const port = String(await freePort());
   const keysFile = join(dir, 'identity-data', 'keys.json');
   mkdirSync(dirname(keysFile), { recursive: true });
-  // The compose service's files: the mounted deploy/identity, and a new (empty) keys volume.
+  // The compose service's files: the mounted deploy/identity, and a new (empty) data volume.
+  const usersFile = join(dirname(keysFile), 'users.json');
   const { env } = await startLikeImage(
     'identity',
     app,
@@ -127,7 +128,7 @@ it('identity: installs its runtime dependencies alone, makes its signing key, an
       HOST: '127.0.0.1',
       PORT: port,
       ISSUER: `http://127.0.0.1:${port}`,
-      IDENTITY_USERS_FILE: join(REPO, 'deploy', 'identity', 'users.json'),
+      IDENTITY_USERS_FILE: usersFile,
       IDENTITY_CLIENTS_FILE: join(REPO, 'deploy', 'identity', 'clients.json'),
       IDENTITY_KEYS_FILE: keysFile,
     },
@@ -140,6 +141,13 @@ it('identity: installs its runtime dependencies alone, makes its signing key, an
   expect(jwks.keys).toEqual([expect.objectContaining({ kid: JSON.parse(readFileSync(keysFile, 'utf8')).keys[0].kid, alg: 'ES256' })]);
   expect(jwks.keys[0].d).toBeUndefined();
   expect(statSync(keysFile).mode & 0o777).toBe(0o600);
+  // The first users, made on this volume with passwords of their own; only their hashes in the users file.
+  const users = JSON.parse(readFileSync(usersFile, 'utf8')) as Array<{ username: string; roles: string[]; passwordHash: string }>;
+  expect(users.map(({ username, roles }) => [username, roles])).toEqual([['admin', ['admin', 'editor']], ['editor', ['editor']], ['reader', []]]);
+  const passwords = readFileSync(join(dirname(keysFile), 'initial-passwords.txt'), 'utf8');
+  expect(passwords).toMatch(/^editor\t[\w-]{16}\t/m);
+  expect(JSON.stringify(users)).not.toContain(/^editor\t([\w-]{16})/m.exec(passwords)![1]);
+  expect(statSync(usersFile).mode & 0o777).toBe(0o600);
 }, 240_000);
 
 it('fails the health checks when nothing answers', async () => {

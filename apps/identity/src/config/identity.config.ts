@@ -15,6 +15,11 @@ const schema = z
     IDENTITY_KEYS_FILE: env.text('deploy/identity/keys.json'),
     /** When the keys file does not exist, make one with a new signing key (docker-compose.yml does). */
     IDENTITY_GENERATE_KEYS: env.boolean(false),
+    /**
+     * When the users file does not exist, make one with an admin, an editor and a reader with new
+     * random passwords, logged once and kept in initial-passwords.txt beside it (docker-compose.yml does).
+     */
+    IDENTITY_GENERATE_USERS: env.boolean(false),
     ACCESS_TOKEN_TTL_S: env.positiveInt(300, 86_400),
     /** The `aud` of every access token: the books API (the gateway checks it). */
     API_AUDIENCE: env.text('books-api'),
