@@ -22,6 +22,16 @@ export function apiUrl(path: string, urlOption: string | undefined, env: Command
   return new URL(path, root);
 }
 
+/**
+ * `Authorization: Bearer <CATALOGUE_TOKEN>` when that is set: an access token from the
+ * catalogue's identity provider (client credentials, see the README). From the environment,
+ * never an option, so that it stays out of shell history and process lists.
+ */
+export function authorization(env: CommandIo['env']): Record<string, string> {
+  const token = env['CATALOGUE_TOKEN']?.trim();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export function isFormat(text: string): text is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(text);
 }

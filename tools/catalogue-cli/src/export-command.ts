@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat, FORMAT_CONTENT_TYPES } from '@books/contracts';
-import { apiUrl, failureOf, formatOfFile, isFormat, send } from './catalogue-http';
+import { apiUrl, authorization, failureOf, formatOfFile, isFormat, send } from './catalogue-http';
 import { type Command, CommandError, type CommandIo, EXIT, type ExitCode, reasonOf, runCommand, userPath } from './command';
 
 const USAGE = `Usage: npm run export -- [options]
@@ -49,7 +49,7 @@ export const exportCommand: Command<ExportOptions> = {
 
   async run({ format, out, url }, io) {
     const started = performance.now();
-    const response = await send(url, { headers: { accept: `${FORMAT_CONTENT_TYPES[format]}, application/problem+json` } });
+    const response = await send(url, { headers: { accept: `${FORMAT_CONTENT_TYPES[format]}, application/problem+json`, ...authorization(io.env) } });
     if (!response.ok || !response.body) throw await failureOf(response);
 
     let bytes = 0;

@@ -54,6 +54,13 @@ describe('npm run import', () => {
     expect(result).toEqual({ code: 0, stdout: expect.stringMatching(new RegExp(`^${name}: 3 received, 2 created, 1 updated, 0 unchanged, 0 rejected \\(\\d+\\.\\d s\\)\\n$`)), stderr: '' });
   });
 
+  it('sends CATALOGUE_TOKEN as a bearer token, and nothing when it is unset', async () => {
+    const path = await file('books.csv', 'title,author\nA,B\n');
+    await run([path], { CATALOGUE_TOKEN: 'an.access.token' });
+    await run([path]);
+    expect(api.requests.map((request) => request.headers['authorization'])).toEqual(['Bearer an.access.token', undefined]);
+  });
+
   it('sends a large file whole, byte for byte', async () => {
     const line = `${JSON.stringify({ title: 'Łódź, „Zima” — 雪国の朝', author: "Seán O'Brien", year: -450, score: null, read: true })}\n`;
     const content = Buffer.from(line.repeat(50_000));

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { EXPORT_FORMATS, FORMAT_CONTENT_TYPES, type ImportFormat, type ImportReport } from '@books/contracts';
-import { apiUrl, failureOf, formatOfFile, isFormat, send } from './catalogue-http';
+import { apiUrl, authorization, failureOf, formatOfFile, isFormat, send } from './catalogue-http';
 import { type Command, CommandError, type CommandIo, EXIT, type ExitCode, reasonOf, runCommand, userPath } from './command';
 
 const USAGE = `Usage: npm run import -- <file> [options]
@@ -16,6 +16,8 @@ Sends a file of books to the catalogue (POST /api/books/import) and prints the r
                           one book per row) or .json (an array of books)
   --format <format>       ${EXPORT_FORMATS.join(', ')}: for a file whose extension does not say
   --url <url>             the catalogue's root URL (default: CATALOGUE_URL, else http://127.0.0.1:8080)
+
+Importing needs the admin role: set CATALOGUE_TOKEN to an access token (README, Sign-in).
 
 Exit code: 0 when every record was taken, 2 when some were rejected, 1 when the import did
 not run (bad arguments, an unreadable file, no connection, an error response).
@@ -75,7 +77,7 @@ export const importCommand: Command<ImportOptions> = {
     try {
       response = await send(url, {
         method: 'POST',
-        headers: { 'content-type': FORMAT_CONTENT_TYPES[format], accept: 'application/json, application/problem+json' },
+        headers: { 'content-type': FORMAT_CONTENT_TYPES[format], accept: 'application/json, application/problem+json', ...authorization(io.env) },
         body: Readable.toWeb(content),
         duplex: 'half',
       });

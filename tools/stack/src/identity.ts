@@ -142,7 +142,8 @@ export async function startIdentity(options: IdentityOptions): Promise<IdentityS
       client_secret: previous.find((client) => client.client_id === 'books-cli')?.client_secret ?? randomBytes(32).toString('base64url'),
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['client_credentials'],
-      roles: ['editor'],
+      // The import and export commands' client: importing needs admin.
+      roles: ['admin', 'editor'],
     },
   ];
   writeJson(files.clients, clients);
