@@ -205,7 +205,8 @@ describe('with short-lived access tokens', () => {
     page.on('response', async (response) => {
       const request = response.request();
       if (response.url() !== `${identity.url}/token` || !request.postData()?.includes('grant_type=refresh_token')) return;
-      if (response.status() === 200) renewals.push({ at: Date.now(), accessToken: (await response.json()).access_token });
+      const body = response.status() === 200 ? await response.json().catch(() => undefined) : undefined;
+      if (body?.access_token) renewals.push({ at: Date.now(), accessToken: body.access_token });
     });
     const signInOffers: string[] = [];
     page.on('framenavigated', (frame) => {
@@ -227,6 +228,9 @@ describe('with short-lived access tokens', () => {
       (renewed) => expect(renewed).toBe(true),
       (TTL_S + 10) * 1000,
     );
+    // Renewed behind the user's back: the dialog and what they typed are still there.
+    expect(await dialog(page).getByRole('heading', { name: 'Edit book' }).count()).toBe(1);
+    expect(await page.getByLabel('Score').inputValue()).toBe('6');
     const authorization = page.waitForResponse(saveOf(id)).then(async (response) => ({
       status: response.status(),
       token: (await response.request().allHeaders())['authorization'],
