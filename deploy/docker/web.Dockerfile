@@ -32,7 +32,8 @@ ENV NGINX_LISTEN=8080 \
     NGINX_SNIPPETS=/etc/nginx/snippets \
     EVENT_STREAMS_PER_CLIENT=32 \
     SERVER_NAMES="localhost 127.0.0.1" \
-    NGINX_ENVSUBST_FILTER="^(NGINX_LISTEN|GATEWAY_ADDRESS|SECOND_GATEWAY_ADDRESS|WEB_ROOT|NGINX_SNIPPETS|EVENT_STREAMS_PER_CLIENT|SERVER_NAMES)$"
+    IDENTITY_ORIGIN=http://localhost:8081 \
+    NGINX_ENVSUBST_FILTER="^(NGINX_LISTEN|GATEWAY_ADDRESS|SECOND_GATEWAY_ADDRESS|WEB_ROOT|NGINX_SNIPPETS|EVENT_STREAMS_PER_CLIENT|SERVER_NAMES|IDENTITY_ORIGIN)$"
 # The stock server (the welcome page on 8080) goes: the rendered template is the only
 # server. /etc/nginx belongs to uid 101 in this image, so no root step is needed.
 RUN rm -f /etc/nginx/conf.d/default.conf

@@ -72,7 +72,7 @@ function writeImageFrame(prefix: string, server: string): string {
 const workerSizing = (config: string) => [...config.matchAll(/\b(worker_\w+)\s+([^;]+);/g)].map((match) => `${match[1]} ${match[2]}`).sort();
 
 it('uses exactly the variables the web image sets, and its envsubst filter passes only those', () => {
-  expect(templateNames).toEqual(['EVENT_STREAMS_PER_CLIENT', 'GATEWAY_ADDRESS', 'NGINX_LISTEN', 'NGINX_SNIPPETS', 'SECOND_GATEWAY_ADDRESS', 'SERVER_NAMES', 'WEB_ROOT']);
+  expect(templateNames).toEqual(['EVENT_STREAMS_PER_CLIENT', 'GATEWAY_ADDRESS', 'IDENTITY_ORIGIN', 'NGINX_LISTEN', 'NGINX_SNIPPETS', 'SECOND_GATEWAY_ADDRESS', 'SERVER_NAMES', 'WEB_ROOT']);
   // Local runs use the image's defaults for the settings.
   for (const [name, value] of Object.entries(NGINX_SETTINGS)) expect([name, imageEnv[name]]).toEqual([name, value]);
   const filter = new RegExp(imageEnv['NGINX_ENVSUBST_FILTER']);

@@ -23,7 +23,7 @@ export interface NginxOptions {
 }
 
 /** The template's settings and the web image's defaults (deploy/docker/web.Dockerfile). */
-export const NGINX_SETTINGS = { EVENT_STREAMS_PER_CLIENT: '32', SERVER_NAMES: 'localhost 127.0.0.1' };
+export const NGINX_SETTINGS = { EVENT_STREAMS_PER_CLIENT: '32', SERVER_NAMES: 'localhost 127.0.0.1', IDENTITY_ORIGIN: 'http://localhost:8081' };
 export type NginxSetting = keyof typeof NGINX_SETTINGS;
 
 export interface WebServer {

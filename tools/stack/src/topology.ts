@@ -160,7 +160,8 @@ export class Topology {
         secondGatewayAddress: this.gateways[1] && `127.0.0.1:${this.gateways[1].port}`,
         port: webPort || undefined,
         host: this.options.webHost,
-        settings: this.options.webSettings,
+        // The page signs in against this topology's identity provider: let it call that origin.
+        settings: { ...(this.identity && { IDENTITY_ORIGIN: new URL(this.identity.issuer).origin }), ...this.options.webSettings },
       });
     }
     for (const server of [this.nats, this.mongo, this.identity, ...this.gateways, this.web]) this.superviseRestarts(server?.process);

@@ -12,6 +12,8 @@ export interface AuthClient {
   accessToken(): Promise<string | undefined>;
   /** Redirects to the identity provider's sign-in page; it comes back to the app's root. */
   signIn(): void;
+  /** Whether the identity provider answers now (its discovery document), so that signing in can work. */
+  reachable(): Promise<boolean>;
   /** Ends the session at the identity provider too (it redirects back). */
   signOut(): Promise<void>;
   /** A new access token from the refresh token; false when the session cannot be renewed. */

@@ -69,7 +69,7 @@ describe('Auth', () => {
       history.replaceState(null, '', '/books/b1?from=list');
       const auth = await startAuth();
 
-      auth.signIn();
+      await auth.signIn();
       expect(sessionStorage.getItem(RETURN_TO_KEY)).toBe('/books/b1?from=list');
       expect(client.signIn).toHaveBeenCalled();
 

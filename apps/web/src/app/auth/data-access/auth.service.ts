@@ -23,6 +23,8 @@ export class Auth {
   /** Sign-in is on: the header offers it, and controls follow the user's roles. */
   readonly enabled = computed(() => this.client() !== undefined);
   readonly user = computed<AuthUser | undefined>(() => this.client()?.user());
+  /** Set when "Sign in" found the identity provider unreachable; cleared by the next try. */
+  readonly signInUnavailable = signal(false);
   /** Add, edit, delete, restore, mark read. */
   readonly canEdit = computed(() => !this.enabled() || canEdit(this.user()));
   readonly canImport = computed(() => !this.enabled() || canImport(this.user()));
@@ -44,10 +46,21 @@ export class Auth {
     return this.client()?.accessToken();
   }
 
-  /** Goes to the identity provider; after signing in the user comes back to `returnTo` (this page by default). */
-  signIn(returnTo = this.currentPath()): void {
+  /**
+   * Goes to the identity provider; after signing in the user comes back to `returnTo` (this page
+   * by default). When the provider does not answer, stays here and says so (`signInUnavailable`)
+   * rather than leaving the app for a browser error page.
+   */
+  async signIn(returnTo = this.currentPath()): Promise<void> {
+    const client = this.client();
+    if (!client) return;
+    this.signInUnavailable.set(false);
+    if (!(await client.reachable())) {
+      this.signInUnavailable.set(true);
+      return;
+    }
     sessionStorage.setItem(RETURN_TO_KEY, returnTo);
-    this.client()?.signIn();
+    client.signIn();
   }
 
   async signOut(): Promise<void> {

@@ -16,12 +16,12 @@ export function provideOidc(settings: EnabledAuthSettings, origin: string): Envi
       // The settings were read before bootstrap (main.ts): the loader hands them over as they are.
       loader: { provide: StsConfigLoader, useFactory: () => new StsConfigHttpLoader(of(toOpenIdConfiguration(settings, origin))) },
     }),
-    { provide: AUTH_CLIENT_LOADER, useValue: startOidcClient },
+    { provide: AUTH_CLIENT_LOADER, useValue: (injector: Injector, url: string) => startOidcClient(injector, url, settings.issuer) },
   ]);
 }
 
 /** The AuthClient over the library's OidcSecurityService. */
-export async function startOidcClient(injector: Injector, url: string): Promise<AuthClient> {
+export async function startOidcClient(injector: Injector, url: string, issuer: string): Promise<AuthClient> {
   const oidc = injector.get(OidcSecurityService);
   try {
     const checked = await firstValueFrom(oidc.checkAuth(url));
@@ -42,6 +42,7 @@ export async function startOidcClient(injector: Injector, url: string): Promise<
     user,
     accessToken: async () => (oidc.authenticated().isAuthenticated ? (await firstValueFrom(oidc.getAccessToken())) || undefined : undefined),
     signIn: () => oidc.authorize(),
+    reachable: () => identityProviderAnswers(issuer),
     signOut: async () => {
       await firstValueFrom(oidc.logoff(), { defaultValue: undefined });
     },
@@ -55,6 +56,16 @@ export async function startOidcClient(injector: Injector, url: string): Promise<
     },
     forget: () => oidc.logoffLocal(),
   };
+}
+
+/** The identity provider's discovery document answers within a few seconds. */
+export async function identityProviderAnswers(issuer: string, fetchFn: typeof fetch = fetch): Promise<boolean> {
+  try {
+    const response = await fetchFn(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(4_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 function idTokenClaims(oidc: OidcSecurityService): unknown {

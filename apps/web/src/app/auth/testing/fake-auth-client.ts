@@ -11,6 +11,8 @@ export class FakeAuthClient implements AuthClient {
   /** What the next renewals come to: a new token, or undefined for a failed one. */
   renewals: (string | undefined)[] = [];
   readonly signIn = jest.fn();
+  /** Whether the identity provider answers; false stands for an outage. */
+  readonly reachable = jest.fn(async () => true);
   readonly signOut = jest.fn(async () => this.forget());
   readonly renew = jest.fn(async () => {
     this.token = this.renewals.shift();

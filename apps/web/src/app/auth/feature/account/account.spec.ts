@@ -26,8 +26,28 @@ describe('Account', () => {
     await render(client);
 
     button(element, 'Sign in').click();
+    await fixture.whenStable();
 
     expect(client.signIn).toHaveBeenCalled();
+    expect(element.querySelector('[role=alert]')).toBeNull();
+  });
+
+  it('stays on the page and says so when the identity provider does not answer; a later try goes', async () => {
+    const client = new FakeAuthClient();
+    client.reachable.mockResolvedValueOnce(false);
+    await render(client);
+
+    button(element, 'Sign in').click();
+    await fixture.whenStable();
+
+    expect(client.signIn).not.toHaveBeenCalled();
+    expect(textOf(element.querySelector('[role=alert]'))).toBe('The sign-in service cannot be reached right now. Reading still works; try again in a moment.');
+
+    button(element, 'Sign in').click();
+    await fixture.whenStable();
+
+    expect(client.signIn).toHaveBeenCalled();
+    expect(element.querySelector('[role=alert]')).toBeNull();
   });
 
   it('shows the user’s name and strongest role, and "Sign out"', async () => {

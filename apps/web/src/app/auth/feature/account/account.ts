@@ -19,8 +19,8 @@ export class Account {
     return user && roleLabel(user);
   });
 
-  protected signIn(): void {
-    this.auth.signIn();
+  protected async signIn(): Promise<void> {
+    await this.auth.signIn();
   }
 
   protected async signOut(): Promise<void> {

@@ -213,9 +213,9 @@ export class BookFormDialog {
    * Signing in leaves the app for the identity provider's page: the form's values go with the
    * tab (sessionStorage) and the books page opens them again on the way back.
    */
-  protected signInAgain(): void {
+  protected async signInAgain(): Promise<void> {
     keepDraft({ book: this.base(), values: this.model() });
-    this.auth.signIn();
+    await this.auth.signIn();
   }
 
   /** Back to the form as it was: nothing merged, nothing saved. */

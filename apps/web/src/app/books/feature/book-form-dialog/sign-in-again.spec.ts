@@ -86,6 +86,7 @@ describe('BookFormDialog when the sign-in has ended', () => {
     expect(sessionStorage.getItem(UNSAVED_DRAFT_KEY)).toBeNull();
 
     button(dialog, 'Sign in again').click();
+    await settle();
 
     expect(client.signIn).toHaveBeenCalled();
     expect(takeDraft()).toEqual({ book, values: expect.objectContaining({ title: 'Alas, Babylon (2nd ed.)', author: 'Pat Frank' }) });
