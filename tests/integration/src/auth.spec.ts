@@ -1,5 +1,5 @@
 import { type JWK, SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
-import { type IdentityServer, Topology, waitFor } from '@books/stack';
+import { type HttpApp, type IdentityServer, Topology, startGateway, waitFor } from '@books/stack';
 import { type ApiRequest, apiClient } from './support/http';
 import { clientCredentials, signIn } from './support/oidc';
 import { SseClient } from './support/sse';
@@ -105,6 +105,37 @@ describe('who may do what', () => {
   it('lets a program with client credentials write as itself', async () => {
     const book = await createAs(tokens.program, 'Written By A Program');
     expect((await api(`/books/${book.id}/history`)).body.items[0].actor).toEqual({ name: expect.any(String), kind: 'client' });
+  });
+});
+
+describe('with READS_REQUIRE_SIGN_IN', () => {
+  let closed: HttpApp;
+  const closedApi = apiClient(() => `${closed.url}/api`);
+
+  beforeAll(async () => {
+    closed = await startGateway({
+      name: 'gateway-closed',
+      natsUrl: topology.natsUrl,
+      logDir: topology.logDir,
+      env: { ...topology.natsEnv('gateway'), ...topology.identityEnv(), RATE_LIMIT_MAX: '0', READS_REQUIRE_SIGN_IN: 'true' },
+    });
+  });
+  afterAll(() => closed?.process.stop());
+
+  it('answers every read without a token with 401, and with any signed-in caller’s token', async () => {
+    const book = await createAs(tokens.editor, 'Members Only');
+    const reads = ['/books?limit=3', `/books/${book.id}`, `/books/${book.id}/history`, '/books/export?format=ndjson'];
+    for (const path of reads) expectUnauthorized(await closedApi(path));
+    for (const path of reads) expect([path, (await closedApi(path, as(tokens.reader))).status]).toEqual([path, 200]);
+    const anonymous = new SseClient(`${closed.url}/api/books/events`);
+    expect((await anonymous.opened).status).toBe(401);
+    anonymous.close();
+    const member = new SseClient(`${closed.url}/api/books/events`, { authorization: `Bearer ${tokens.reader}` });
+    expect((await member.opened).status).toBe(200);
+    member.close();
+    // The web app learns it must sign in first; health and the sign-in settings stay open.
+    expect((await closedApi('/auth/config')).status).toBe(200);
+    expect((await closedApi('/health/live')).status).toBe(200);
   });
 });
 
