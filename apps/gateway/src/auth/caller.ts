@@ -1,8 +1,10 @@
 import type { JWTPayload } from 'jose';
+import type {} from 'fastify';
 import type { IdentityProviderUnavailableError, InvalidTokenError } from './auth.errors';
 
 // Declared with Caller, so that every file using request.caller sees it (the authentication
-// hook sets it).
+// hook sets it). The empty import makes 'fastify' part of every program that sees this file,
+// which an augmentation needs.
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who presented a verified bearer token; undefined for anonymous requests and with AUTH=off. */
