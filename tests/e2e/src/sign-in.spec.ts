@@ -142,6 +142,14 @@ it('lets an editor sign in on the IdP page, add and edit a book, but not import;
   // The gateway took both writes as the editor's.
   const history = await (await fetch(`${web()}/api/books/${await bookIdByTitle(title)}/history`)).json();
   expect(history.items.map((entry: any) => entry.actor?.name)).toEqual([identity.users.editor.name, identity.users.editor.name]);
+  // And the History panel says so.
+  await page.getByRole('button', { name: `History of ${title}` }).click();
+  await eventually(
+    () => page.getByRole('dialog').locator('.entry__meta').allTextContents(),
+    (metas) => expect(metas.map((meta) => meta.replace(/\s+/g, ' ').trim())).toEqual([expect.stringMatching(new RegExp(`by ${identity.users.editor.name}$`)), expect.stringMatching(new RegExp(`by ${identity.users.editor.name}$`))]),
+  );
+  await page.keyboard.press('Escape');
+  await count(() => dialog(page).count(), 0);
 
   await header(page).getByRole('button', { name: 'Sign out' }).click();
   // The IdP asks to confirm (RP-initiated logout), then sends the user back to the app.

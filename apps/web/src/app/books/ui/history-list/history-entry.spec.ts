@@ -56,6 +56,12 @@ describe('showEntry', () => {
     expect(shown).toMatchObject({ kind: 'deleted', label: 'Deleted', changes: [] });
   });
 
+  it('names who made the change, a program as one, and no one when nobody signed in', () => {
+    expect(showEntry(entry({ actor: { name: 'Edith Editor', kind: 'user' } }), now).by).toBe('Edith Editor');
+    expect(showEntry(entry({ actor: { name: 'Nightly import', kind: 'client' } }), now).by).toBe('Nightly import (a program)');
+    expect(showEntry(entry({}), now).by).toBeUndefined();
+  });
+
   it('gives the absolute time beside the relative one', () => {
     const shown = showEntry(entry({ occurredAt: '2026-11-30T09:30:00Z' }), now);
 

@@ -23,6 +23,8 @@ export interface ShownEntry {
   readonly occurredAt: string;
   readonly relative: string;
   readonly absolute: string;
+  /** Who made it: "Edith Editor", or "Nightly import (a program)"; absent when no one signed in. */
+  readonly by?: string;
   readonly changes: readonly ShownChange[];
 }
 
@@ -47,6 +49,7 @@ export function showEntry(entry: BookHistoryEntry, now: number): ShownEntry {
     occurredAt: entry.occurredAt,
     relative: relativeTime(at, now),
     absolute: Number.isNaN(at) ? entry.occurredAt : ABSOLUTE.format(at),
+    ...(entry.actor && { by: entry.actor.kind === 'client' ? `${entry.actor.name} (a program)` : entry.actor.name }),
     changes: kind === 'deleted' ? [] : entry.changes.map((change) => showChange(change, kind === 'edited')),
   };
 }
