@@ -1,3 +1,6 @@
+import { Injector, createEnvironmentInjector, type EnvironmentInjector } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { READS_REQUIRE_SIGN_IN } from './auth-client';
 import { loadAuthProviders } from './auth-providers';
 
 describe('loadAuthProviders', () => {
@@ -11,11 +14,20 @@ describe('loadAuthProviders', () => {
   it('loads the OIDC library and gives it the settings when sign-in is on', async () => {
     const providers = { ɵproviders: [] };
     const provideOidc = jest.fn(() => providers);
-    const settings = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api' } as const;
+    const settings = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api', readsRequireSignIn: false } as const;
 
     const loaded = await loadAuthProviders(settings, 'https://books.example', async () => ({ provideOidc }) as never);
 
-    expect(loaded).toEqual([providers]);
+    expect(loaded[0]).toBe(providers);
     expect(provideOidc).toHaveBeenCalledWith(settings, 'https://books.example');
+  });
+
+  it.each([true, false])('tells the app whether reading needs a sign-in (%s)', async (readsRequireSignIn) => {
+    const settings = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api', readsRequireSignIn } as const;
+    const loaded = await loadAuthProviders(settings, 'https://books.example', async () => ({ provideOidc: () => [] }) as never);
+
+    const injector = createEnvironmentInjector(loaded.slice(1), TestBed.inject(Injector) as EnvironmentInjector);
+
+    expect(injector.get(READS_REQUIRE_SIGN_IN)).toBe(readsRequireSignIn);
   });
 });
