@@ -1,0 +1,42 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { Auth } from '../../data-access/auth.service';
+
+/**
+ * In place of the page when the gateway shows the catalogue to signed-in users only
+ * (READS_REQUIRE_SIGN_IN) and nobody is: a request, not an error. Signing in comes back to
+ * the page the link named (`Auth.signIn` keeps it), so `/books/:id` survives.
+ */
+@Component({
+  selector: 'app-sign-in-to-read',
+  template: `
+    <section class="sign-in-to-read" aria-labelledby="sign-in-to-read-title">
+      <h2 id="sign-in-to-read-title" class="sign-in-to-read__title">Sign in to see the catalogue</h2>
+      <p class="sign-in-to-read__text">This catalogue is shared with signed-in readers only.</p>
+      <button type="button" class="button button--primary" (click)="signIn()">Sign in</button>
+    </section>
+  `,
+  styles: `
+    .sign-in-to-read {
+      max-width: 32rem;
+      margin: 4rem auto;
+      padding: 0 1rem;
+      text-align: center;
+    }
+    .sign-in-to-read__title {
+      margin: 0 0 0.5rem;
+      font-size: 1.375rem;
+    }
+    .sign-in-to-read__text {
+      margin: 0 0 1.5rem;
+      color: var(--color-text-muted);
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class SignInToRead {
+  private readonly auth = inject(Auth);
+
+  protected async signIn(): Promise<void> {
+    await this.auth.signIn();
+  }
+}
