@@ -1,6 +1,3 @@
-import { Injector, createEnvironmentInjector, type EnvironmentInjector } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
-import { READS_REQUIRE_SIGN_IN } from './auth-client';
 import { loadAuthProviders } from './auth-providers';
 
 describe('loadAuthProviders', () => {
@@ -18,16 +15,7 @@ describe('loadAuthProviders', () => {
 
     const loaded = await loadAuthProviders(settings, 'https://books.example', async () => ({ provideOidc }) as never);
 
-    expect(loaded[0]).toBe(providers);
+    expect(loaded).toEqual([providers]);
     expect(provideOidc).toHaveBeenCalledWith(settings, 'https://books.example');
-  });
-
-  it.each([true, false])('tells the app whether reading needs a sign-in (%s)', async (readsRequireSignIn) => {
-    const settings = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api', readsRequireSignIn } as const;
-    const loaded = await loadAuthProviders(settings, 'https://books.example', async () => ({ provideOidc: () => [] }) as never);
-
-    const injector = createEnvironmentInjector(loaded.slice(1), TestBed.inject(Injector) as EnvironmentInjector);
-
-    expect(injector.get(READS_REQUIRE_SIGN_IN)).toBe(readsRequireSignIn);
   });
 });

@@ -1,5 +1,4 @@
-import { type EnvironmentProviders, makeEnvironmentProviders } from '@angular/core';
-import { READS_REQUIRE_SIGN_IN } from './auth-client';
+import type { EnvironmentProviders } from '@angular/core';
 import type { AuthSettings } from './auth-settings';
 
 /**
@@ -14,5 +13,5 @@ export async function loadAuthProviders(
 ): Promise<EnvironmentProviders[]> {
   if (!settings.enabled) return [];
   const { provideOidc } = await importOidc();
-  return [provideOidc(settings, origin), makeEnvironmentProviders([{ provide: READS_REQUIRE_SIGN_IN, useValue: settings.readsRequireSignIn }])];
+  return [provideOidc(settings, origin)];
 }

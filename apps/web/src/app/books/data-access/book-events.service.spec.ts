@@ -2,9 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import type { BookEvent } from '@books/contracts';
 import { aBook, aBookEvent } from '../testing/books.fixtures';
 import { FakeEventSources } from '../testing/fake-event-source';
-import { FakeAuthClient, startAuth } from '../../auth/testing/fake-auth-client';
-import { BOOK_EVENTS_URL, BookEvents, EVENT_SOURCE_FACTORY, RECONNECT_DELAY, loadEventSourceProviders, parseBookEvent } from './book-events.service';
-import { FetchEventSource } from './fetch-event-source';
+import { BOOK_EVENTS_URL, BookEvents, RECONNECT_DELAY, parseBookEvent } from './book-events.service';
 
 describe('BookEvents', () => {
   let sources: FakeEventSources;
@@ -116,43 +114,5 @@ describe('parseBookEvent', () => {
   it('rejects anything else', () => {
     expect(parseBookEvent('{')).toBeUndefined();
     expect(parseBookEvent(JSON.stringify({ ...aBookEvent('book.updated', aBook()), version: 0 }))).toBeUndefined();
-  });
-});
-
-describe('loadEventSourceProviders', () => {
-  const signIn = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api' } as const;
-  const importFetchSource = jest.fn(async () => ({ FetchEventSource, DEFAULT_RETRY_MS: 3000 }) as never);
-
-  afterEach(() => jest.restoreAllMocks());
-
-  it('keeps the browser’s EventSource, and loads nothing, while reads are public', async () => {
-    expect(await loadEventSourceProviders({ enabled: false }, importFetchSource)).toEqual([]);
-    expect(await loadEventSourceProviders({ ...signIn, readsRequireSignIn: false }, importFetchSource)).toEqual([]);
-    expect(importFetchSource).not.toHaveBeenCalled();
-  });
-
-  it('opens the stream over fetch with the user’s token when reading needs a sign-in', async () => {
-    const fetchFn = jest.fn(() => new Promise<Response>(() => undefined));
-    Object.assign(globalThis, { fetch: fetchFn });
-    const client = new FakeAuthClient();
-    const providers = await loadEventSourceProviders({ ...signIn, readsRequireSignIn: true }, importFetchSource);
-    TestBed.configureTestingModule({ providers: [client.provide(), providers] });
-    await startAuth();
-    client.signInAs('Rea Reader', ['reader'], 'token-of-rea');
-
-    const source = TestBed.inject(EVENT_SOURCE_FACTORY)(BOOK_EVENTS_URL) as unknown as FetchEventSource;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    source.close();
-
-    expect(source).toBeInstanceOf(FetchEventSource);
-    expect(fetchFn).toHaveBeenCalledWith(BOOK_EVENTS_URL, expect.objectContaining({ headers: expect.objectContaining({ Authorization: 'Bearer token-of-rea' }) }));
-    Reflect.deleteProperty(globalThis, 'fetch');
-  });
-
-  it('starts the app without live updates when the stream’s code cannot be loaded', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
-
-    expect(await loadEventSourceProviders({ ...signIn, readsRequireSignIn: true }, () => Promise.reject(new Error('Loading chunk failed')))).toEqual([]);
-    expect(console.error).toHaveBeenCalled();
   });
 });

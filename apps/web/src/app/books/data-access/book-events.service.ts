@@ -1,45 +1,20 @@
-import { DestroyRef, Injectable, InjectionToken, type Provider, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { BOOK_EVENT_TYPES, type BookEvent, readBookEvent } from '@books/contracts';
 import { Subject, filter, type Observable } from 'rxjs';
-import type { AuthSettings } from '../../auth/data-access/auth-settings';
-import { Auth } from '../../auth/data-access/auth.service';
 
 export const BOOK_EVENTS_URL = '/api/books/events';
 
 /** How the live stream is doing, for the indicator in the header. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
-/** Opens an EventSource; tests replace it with a fake they can drive. */
+/**
+ * Opens an EventSource; tests replace it with a fake they can drive. When reading needs a
+ * sign-in, the OIDC chunk puts the stream over fetch in its place (`provideSignedInEventSource`).
+ */
 export const EVENT_SOURCE_FACTORY = new InjectionToken<(url: string) => EventSource>('EVENT_SOURCE_FACTORY', {
   providedIn: 'root',
   factory: () => (url) => new EventSource(url),
 });
-
-/**
- * How the stream is opened, chosen once at start from the gateway's settings: the browser's
- * EventSource while reads are public (it sends no token, and needs none), the stream over fetch
- * with the user's access token when reading needs a sign-in (READS_REQUIRE_SIGN_IN), since
- * EventSource cannot send an Authorization header. That one is loaded only then.
- */
-export async function loadEventSourceProviders(
-  settings: AuthSettings,
-  importFetchSource: () => Promise<typeof import('./fetch-event-source')> = () => import('./fetch-event-source'),
-): Promise<Provider[]> {
-  if (!settings.enabled || !settings.readsRequireSignIn) return [];
-  try {
-    const { FetchEventSource } = await importFetchSource();
-    const factory = () => {
-      const auth = inject(Auth);
-      return (url: string) => new FetchEventSource(url, { accessToken: () => auth.accessToken(), renew: () => auth.renew() }) as unknown as EventSource;
-    };
-    return [{ provide: EVENT_SOURCE_FACTORY, useFactory: factory }];
-  } catch (error) {
-    // The chunk did not load (offline, or a new release replaced it): the app still starts; the
-    // list works, live updates do not.
-    console.error('The live stream could not be set up for signed-in reading.', error);
-    return [];
-  }
-}
 
 export const RECONNECT_DELAY = { initialMs: 1000, maxMs: 30_000 } as const;
 

@@ -9,25 +9,21 @@ import { Auth } from '../../data-access/auth.service';
 @Component({
   selector: 'app-sign-in-to-read',
   template: `
-    <section class="sign-in-to-read" aria-labelledby="sign-in-to-read-title">
-      <h2 id="sign-in-to-read-title" class="sign-in-to-read__title">Sign in to see the catalogue</h2>
-      <p class="sign-in-to-read__text">This catalogue is shared with signed-in readers only.</p>
-      <button type="button" class="button button--primary" (click)="signIn()">Sign in</button>
-    </section>
+    <h2 id="sign-in-to-read">Sign in to see the catalogue</h2>
+    <p>This catalogue is shared with signed-in readers only.</p>
+    <button type="button" class="button button--primary" (click)="signIn()">Sign in</button>
   `,
+  host: { role: 'region', 'aria-labelledby': 'sign-in-to-read' },
   styles: `
-    .sign-in-to-read {
+    :host {
+      display: block;
       max-width: 32rem;
       margin: 4rem auto;
       padding: 0 1rem;
       text-align: center;
     }
-    .sign-in-to-read__title {
-      margin: 0 0 0.5rem;
-      font-size: 1.375rem;
-    }
-    .sign-in-to-read__text {
-      margin: 0 0 1.5rem;
+    p {
+      margin: 0.5rem 0 1.5rem;
       color: var(--color-text-muted);
     }
   `,
