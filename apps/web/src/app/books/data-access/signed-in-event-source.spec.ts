@@ -24,7 +24,7 @@ describe('provideSignedInEventSource', () => {
   });
 
   it('renews through Auth (once for everyone) when the stream meets a 401', async () => {
-    const fetchFn = jest.fn(async () => ({ status: 401, ok: false, body: null, headers: { get: () => null } }) as unknown as Response);
+    const fetchFn = jest.fn(async (_url: string, _init: RequestInit) => ({ status: 401, ok: false, body: null, headers: { get: () => null } }) as unknown as Response);
     Object.assign(globalThis, { fetch: fetchFn });
     const client = new FakeAuthClient();
     client.renewals = ['fresh'];
@@ -36,7 +36,7 @@ describe('provideSignedInEventSource', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
 
     expect(client.renew).toHaveBeenCalledTimes(1);
-    expect(fetchFn.mock.calls.map(([, init]) => (init as RequestInit).headers)).toEqual([
+    expect(fetchFn.mock.calls.map(([, init]) => init.headers)).toEqual([
       expect.objectContaining({ Authorization: 'Bearer expired' }),
       expect.objectContaining({ Authorization: 'Bearer fresh' }),
     ]);
