@@ -9,8 +9,8 @@
  * opens a new one. A 401 renews the token once, then connects again; without a token, nothing
  * is asked.
  *
- * No Angular and no other imports: it is loaded on demand, only when the gateway wants a token
- * for reading (see `loadEventSourceFactory`), so it costs the initial bundle nothing.
+ * No Angular and no other imports: it travels in the OIDC chunk, loaded only with sign-in on
+ * (see `signed-in-event-source.ts`), so it costs the initial bundle nothing.
  */
 export interface FetchEventSourceOptions {
   /** The current access token, or undefined when nobody is signed in. */
