@@ -27,3 +27,9 @@ export type AuthClientLoader = (injector: Injector, url: string) => Promise<Auth
 
 /** Provided, with the OIDC library, only when sign-in is on (see `oidc.ts`). */
 export const AUTH_CLIENT_LOADER = new InjectionToken<AuthClientLoader>('AUTH_CLIENT_LOADER');
+
+/**
+ * The gateway's READS_REQUIRE_SIGN_IN, as `GET /api/auth/config` said (see `loadAuthProviders`):
+ * reading the catalogue needs a token too. False when sign-in is off.
+ */
+export const READS_REQUIRE_SIGN_IN = new InjectionToken<boolean>('READS_REQUIRE_SIGN_IN', { providedIn: 'root', factory: () => false });

@@ -11,7 +11,7 @@ describe('loadAuthProviders', () => {
   it('loads the OIDC library and gives it the settings when sign-in is on', async () => {
     const providers = { ɵproviders: [] };
     const provideOidc = jest.fn(() => providers);
-    const settings = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api' } as const;
+    const settings = { enabled: true, issuer: 'http://idp.example', clientId: 'books-web', scope: 'openid', audience: 'books-api', readsRequireSignIn: false } as const;
 
     const loaded = await loadAuthProviders(settings, 'https://books.example', async () => ({ provideOidc }) as never);
 

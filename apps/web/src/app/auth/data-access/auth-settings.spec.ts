@@ -6,6 +6,7 @@ const ENABLED = {
   clientId: 'books-web',
   scope: 'openid profile roles offline_access',
   audience: 'https://books.example/api',
+  readsRequireSignIn: false,
 } as const;
 
 /** A fetch answering with this status and JSON body (jsdom has no Response). */
@@ -27,6 +28,12 @@ describe('auth settings', () => {
 
     it('reads "on" with where the identity provider is', async () => {
       expect(await fetchAuthSettings(answering(200, ENABLED))).toEqual(ENABLED);
+    });
+
+    it('reads whether reading needs a sign-in, and takes a gateway that does not say for "reads are public"', async () => {
+      expect(await fetchAuthSettings(answering(200, { ...ENABLED, readsRequireSignIn: true }))).toEqual({ ...ENABLED, readsRequireSignIn: true });
+      const { readsRequireSignIn: _unsaid, ...older } = ENABLED;
+      expect(await fetchAuthSettings(answering(200, older))).toEqual({ ...ENABLED, readsRequireSignIn: false });
     });
 
     it('takes a gateway from before sign-in (404) for "off", quietly', async () => {

@@ -12,6 +12,10 @@ const AuthSettingsSchema = z.discriminatedUnion('enabled', [
     clientId: z.string().min(1),
     scope: z.string().min(1),
     audience: z.string().min(1),
+    // Reading needs a token too (the gateway's READS_REQUIRE_SIGN_IN): visitors are asked to sign
+    // in before the list, and the event stream goes over fetch to carry the token. A gateway
+    // from before this setting does not send it: reads are public there.
+    readsRequireSignIn: z.boolean().default(false),
   }),
 ]);
 

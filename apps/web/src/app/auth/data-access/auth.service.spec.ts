@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeAuthClient, startAuth } from '../testing/fake-auth-client';
-import { AUTH_CLIENT_LOADER } from './auth-client';
+import { AUTH_CLIENT_LOADER, READS_REQUIRE_SIGN_IN } from './auth-client';
 import { RETURN_TO_KEY } from './auth.service';
 
 describe('Auth', () => {
@@ -16,6 +16,7 @@ describe('Auth', () => {
       expect(auth.enabled()).toBe(false);
       expect(auth.canEdit()).toBe(true);
       expect(auth.canImport()).toBe(true);
+      expect(auth.mustSignInToRead()).toBe(false);
       expect(await auth.accessToken()).toBeUndefined();
       expect(await auth.renew()).toBe(false);
     });
@@ -102,6 +103,27 @@ describe('Auth', () => {
       expect(client.renew).toHaveBeenCalledTimes(1);
       expect(auth.user()).toBeUndefined();
       expect(auth.canEdit()).toBe(false);
+    });
+
+    it('lets anyone read when the gateway does not require a sign-in for reading', async () => {
+      const auth = await startAuth();
+
+      expect(auth.readsRequireSignIn()).toBe(false);
+      expect(auth.mustSignInToRead()).toBe(false);
+    });
+
+    it('asks for a sign-in before reading while nobody is signed in, when the gateway requires it', async () => {
+      TestBed.overrideProvider(READS_REQUIRE_SIGN_IN, { useValue: true });
+      const auth = await startAuth();
+
+      expect(auth.readsRequireSignIn()).toBe(true);
+      expect(auth.mustSignInToRead()).toBe(true);
+
+      client.signInAs('Rea Reader', ['reader']);
+      expect(auth.mustSignInToRead()).toBe(false);
+
+      client.forget();
+      expect(auth.mustSignInToRead()).toBe(true);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { DOCUMENT, Injectable, Injector, computed, inject, signal } from '@angular/core';
-import { AUTH_CLIENT_LOADER, type AuthClient } from './auth-client';
+import { AUTH_CLIENT_LOADER, type AuthClient, READS_REQUIRE_SIGN_IN } from './auth-client';
 import { type AuthUser, canEdit, canImport } from './roles';
 
 /** Where the user was when they went to sign in: the IdP sends everyone back to the root. */
@@ -28,6 +28,11 @@ export class Auth {
   /** Add, edit, delete, restore, mark read. */
   readonly canEdit = computed(() => !this.enabled() || canEdit(this.user()));
   readonly canImport = computed(() => !this.enabled() || canImport(this.user()));
+  /** Reading needs a token too (the gateway's READS_REQUIRE_SIGN_IN): the event stream must carry one. */
+  readonly readsRequireSignIn = computed(() => this.enabled() && this.readsNeedToken);
+  /** Nobody is signed in, and the gateway shows the catalogue to signed-in users only: ask first, fetch nothing. */
+  readonly mustSignInToRead = computed(() => this.readsRequireSignIn() && !this.user());
+  private readonly readsNeedToken = inject(READS_REQUIRE_SIGN_IN);
 
   async start(): Promise<void> {
     if (!this.loadClient) return;

@@ -1,7 +1,8 @@
 import { type EnvironmentProviders, type Injector, computed, makeEnvironmentProviders } from '@angular/core';
 import { OidcSecurityService, StsConfigHttpLoader, StsConfigLoader, provideAuth } from 'angular-auth-oidc-client';
 import { firstValueFrom, of } from 'rxjs';
-import { AUTH_CLIENT_LOADER, type AuthClient } from './auth-client';
+import { provideSignedInEventSource } from '../../books/data-access/signed-in-event-source';
+import { AUTH_CLIENT_LOADER, type AuthClient, READS_REQUIRE_SIGN_IN } from './auth-client';
 import { type EnabledAuthSettings, toOpenIdConfiguration } from './auth-settings';
 import { userFromClaims } from './roles';
 
@@ -17,6 +18,9 @@ export function provideOidc(settings: EnabledAuthSettings, origin: string): Envi
       loader: { provide: StsConfigLoader, useFactory: () => new StsConfigHttpLoader(of(toOpenIdConfiguration(settings, origin))) },
     }),
     { provide: AUTH_CLIENT_LOADER, useValue: (injector: Injector, url: string) => startOidcClient(injector, url, settings.issuer) },
+    // Reading needs a token too: visitors are asked to sign in first, and the event stream
+    // carries the token (over fetch).
+    settings.readsRequireSignIn ? [{ provide: READS_REQUIRE_SIGN_IN, useValue: true }, provideSignedInEventSource()] : [],
   ]);
 }
 

@@ -7,7 +7,10 @@ export const BOOK_EVENTS_URL = '/api/books/events';
 /** How the live stream is doing, for the indicator in the header. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting';
 
-/** Opens an EventSource; tests replace it with a fake they can drive. */
+/**
+ * Opens an EventSource; tests replace it with a fake they can drive. When reading needs a
+ * sign-in, the OIDC chunk puts the stream over fetch in its place (`provideSignedInEventSource`).
+ */
 export const EVENT_SOURCE_FACTORY = new InjectionToken<(url: string) => EventSource>('EVENT_SOURCE_FACTORY', {
   providedIn: 'root',
   factory: () => (url) => new EventSource(url),

@@ -1,5 +1,6 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { button, queryButton, textOf } from '../../../books/testing/dom';
+import { READS_REQUIRE_SIGN_IN } from '../../data-access/auth-client';
 import { FakeAuthClient, startAuth } from '../../testing/fake-auth-client';
 import { Account } from './account';
 
@@ -48,6 +49,18 @@ describe('Account', () => {
 
     expect(client.signIn).toHaveBeenCalled();
     expect(element.querySelector('[role=alert]')).toBeNull();
+  });
+
+  it('does not promise that reading still works when reading needs a sign-in', async () => {
+    const client = new FakeAuthClient();
+    client.reachable.mockResolvedValueOnce(false);
+    TestBed.configureTestingModule({ providers: [{ provide: READS_REQUIRE_SIGN_IN, useValue: true }] });
+    await render(client);
+
+    button(element, 'Sign in').click();
+    await fixture.whenStable();
+
+    expect(textOf(element.querySelector('[role=alert]'))).toBe('The sign-in service cannot be reached right now. Try again in a moment.');
   });
 
   it('shows the user’s name and strongest role, and "Sign out"', async () => {
