@@ -85,7 +85,7 @@ it('gives a program a client-credentials token with the roles of its client', as
   const cli = identity.clients['books-cli'];
   const tokens = await clientCredentials(identity, cli.client_id, cli.client_secret!);
   const { payload } = await verify(tokens.accessToken);
-  expect(payload).toMatchObject({ iss: identity.issuer, aud: 'books-api', sub: 'books-cli', client_id: 'books-cli', name: 'Books command line', roles: ['editor'] });
+  expect(payload).toMatchObject({ iss: identity.issuer, aud: 'books-api', sub: 'books-cli', client_id: 'books-cli', name: 'Books command line', roles: ['admin', 'editor'] });
   await expect(clientCredentials(identity, cli.client_id, 'wrong-secret-wrong-secret-wrong-secret')).rejects.toThrow(/invalid_client/);
 });
 
