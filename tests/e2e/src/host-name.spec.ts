@@ -24,7 +24,8 @@ const pageProblems = (problems: string[]) => problems.filter((problem) => !probl
 
 beforeAll(async () => {
   [topology, browser] = await Promise.all([
-    Topology.start({ name: 'e2e-host-name', replicas: 1, webPort: 0 }),
+    // The site answers only the names it is given (any other Host gets 421).
+    Topology.start({ name: 'e2e-host-name', replicas: 1, webPort: 0, webSettings: { SERVER_NAMES: HOST } }),
     launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`]),
   ]);
   base = `http://${HOST}:${topology.web!.port}`;

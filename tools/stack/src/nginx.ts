@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { get } from 'node:http';
 import { ManagedProcess } from './process';
 import { freePort } from './ports';
-import { httpOk } from './wait';
 import { WORKSPACE_ROOT } from './workspace';
 
 export const NGINX_TEMPLATE_DIR = join(WORKSPACE_ROOT, 'deploy', 'nginx');
@@ -97,6 +97,18 @@ export function checkNginxConfig(file: string, prefix: string): string {
   return execFileSync(nginxBinary(), ['-t', '-p', prefix, '-c', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** Nginx answers the app shell on 127.0.0.1:`port` for requests naming `host`. */
+function servesApp(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 2_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
 /** Nginx in the foreground with the shared template, serving the web build and proxying /api. */
 export async function startNginx(options: NginxOptions): Promise<WebServer> {
   const port = options.port ?? (await freePort());
@@ -109,7 +121,8 @@ export async function startNginx(options: NginxOptions): Promise<WebServer> {
     command: nginxBinary(),
     args: ['-p', options.prefix, '-c', file],
     logFile: join(options.logDir, 'nginx.log'),
-    ready: () => httpOk(`http://127.0.0.1:${port}/`),
+    // Asked by a name the site answers to (SERVER_NAMES): any other Host gets 421.
+    ready: () => servesApp(port, (options.settings?.SERVER_NAMES ?? NGINX_SETTINGS.SERVER_NAMES).split(/\s+/)[0]),
   });
   await process.start();
   return { url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`, port, process };
