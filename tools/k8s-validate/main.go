@@ -2,9 +2,11 @@
 // own code: each kustomization is rendered by kustomize's library (krusty, exactly what
 // `kustomize build` and `kubectl apply -k` do), every rendered object is decoded strictly into
 // its typed struct from k8s.io/api (an unknown, duplicate or mistyped field is an error), and
-// then the catalogue's deployment rules are checked (policy.go).
+// then the catalogue's deployment rules are checked (policy.go). The values file for the
+// NATS Helm chart is checked as far as it is ours (helmvalues.go).
 //
 //	k8s-validate deploy/k8s/overlays/production deploy/k8s/overlays/small
+//	k8s-validate -nats-values deploy/k8s/nats/values.yaml
 //	k8s-validate -print deploy/k8s/overlays/small   # the rendered YAML, as kustomize build
 //
 // Exit status 1, with one line per problem naming the object, when any check fails.
@@ -24,17 +26,28 @@ import (
 
 func main() {
 	print := flag.Bool("print", false, "print the rendered YAML of the one kustomization given, after checking it")
+	natsValues := flag.String("nats-values", "", "also check this values file for the NATS Helm chart")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: k8s-validate [-print] KUSTOMIZATION_DIR...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: k8s-validate [-print] [-nats-values FILE] KUSTOMIZATION_DIR...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() == 0 || (*print && flag.NArg() != 1) {
+	if (flag.NArg() == 0 && *natsValues == "") || (*print && flag.NArg() != 1) {
 		flag.Usage()
 		os.Exit(2)
 	}
 
 	failed := false
+	if *natsValues != "" {
+		problems := validateNatsValues(*natsValues)
+		for _, problem := range problems {
+			fmt.Fprintf(os.Stderr, "%s: %s\n", *natsValues, problem)
+		}
+		failed = len(problems) > 0
+		if !failed && !*print {
+			fmt.Printf("%s: valid\n", *natsValues)
+		}
+	}
 	for _, dir := range flag.Args() {
 		rendered, problems := validate(dir)
 		for _, problem := range problems {
