@@ -15,14 +15,14 @@ import (
 // (helm template needs it downloaded), so this checks what is ours: the fragments the chart
 // merges into its StatefulSet decode strictly into their Kubernetes types, meet the same
 // security rules as our own pods, and the cluster is what the apps expect.
-func validateNatsValues(file string) []string {
+func validateNatsValues(file string) (map[string]any, []string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return []string{err.Error()}
+		return nil, []string{err.Error()}
 	}
 	var values map[string]any
 	if err := yaml.Unmarshal(data, &values); err != nil {
-		return []string{err.Error()}
+		return nil, []string{err.Error()}
 	}
 	var problems []string
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -61,7 +61,7 @@ func validateNatsValues(file string) []string {
 		}
 	}
 	if len(problems) > 0 {
-		return problems
+		return nil, problems
 	}
 
 	// The same rules as for our pods (policy.go): a workload with these two containers.
@@ -77,7 +77,7 @@ func validateNatsValues(file string) []string {
 	for _, problem := range c.problems {
 		fail("%s", problem)
 	}
-	return problems
+	return values, problems
 }
 
 func withName(container corev1.Container, name string) corev1.Container {

@@ -7,45 +7,47 @@
 //
 //	k8s-validate deploy/k8s/overlays/production deploy/k8s/overlays/small
 //	k8s-validate -nats-values deploy/k8s/nats/values.yaml
-//	k8s-validate -print deploy/k8s/overlays/small   # the rendered YAML, as kustomize build
+//	k8s-validate -print deploy/k8s/overlays/small   # the rendered objects, as JSON
 //
 // Exit status 1, with one line per problem naming the object, when any check fails.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/serializer/json"
+	kjson "k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 func main() {
-	print := flag.Bool("print", false, "print the rendered YAML of the one kustomization given, after checking it")
+	print := flag.Bool("print", false, "print what was checked as JSON: the rendered objects of the one kustomization given, or the values")
 	natsValues := flag.String("nats-values", "", "also check this values file for the NATS Helm chart")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "usage: k8s-validate [-print] [-nats-values FILE] KUSTOMIZATION_DIR...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if (flag.NArg() == 0 && *natsValues == "") || (*print && flag.NArg() != 1) {
+	if flag.NArg()+len(*natsValues) == 0 || (*print && (flag.NArg() > 1 || (flag.NArg() == 1) == (*natsValues != ""))) {
 		flag.Usage()
 		os.Exit(2)
 	}
 
 	failed := false
 	if *natsValues != "" {
-		problems := validateNatsValues(*natsValues)
+		values, problems := validateNatsValues(*natsValues)
 		for _, problem := range problems {
 			fmt.Fprintf(os.Stderr, "%s: %s\n", *natsValues, problem)
 		}
 		failed = len(problems) > 0
-		if !failed && !*print {
-			fmt.Printf("%s: valid\n", *natsValues)
+		if !failed {
+			report(*print, *natsValues, values)
 		}
 	}
 	for _, dir := range flag.Args() {
@@ -57,30 +59,35 @@ func main() {
 			failed = true
 			continue
 		}
-		if *print {
-			os.Stdout.Write(rendered)
-		} else {
-			fmt.Printf("%s: valid\n", dir)
-		}
+		report(*print, dir, rendered)
 	}
 	if failed {
 		os.Exit(1)
 	}
 }
 
-// validate renders one kustomization and returns its YAML and every problem found.
-func validate(dir string) ([]byte, []string) {
+// report prints what passed: as JSON with -print, else that it is valid.
+func report(print bool, name string, checked any) {
+	if !print {
+		fmt.Printf("%s: valid\n", name)
+		return
+	}
+	out, err := json.Marshal(checked)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+	fmt.Println(string(out))
+}
+
+// validate renders one kustomization and returns its objects and every problem found.
+func validate(dir string) ([]*kyaml.RNode, []string) {
 	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
 		return nil, []string{fmt.Sprintf("kustomize build: %v", err)}
 	}
-	rendered, err := resources.AsYaml()
-	if err != nil {
-		return nil, []string{fmt.Sprintf("kustomize build: %v", err)}
-	}
-
 	// Strict: fields that the typed struct does not have, or has twice, are errors too.
-	decoder := json.NewSerializerWithOptions(json.DefaultMetaFactory, scheme.Scheme, scheme.Scheme, json.SerializerOptions{Yaml: true, Strict: true})
+	decoder := kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme.Scheme, scheme.Scheme, kjson.SerializerOptions{Yaml: true, Strict: true})
 	var objects []runtime.Object
 	var problems []string
 	for _, resource := range resources.Resources() {
@@ -100,5 +107,5 @@ func validate(dir string) ([]byte, []string) {
 	if len(problems) > 0 {
 		return nil, problems
 	}
-	return rendered, checkPolicy(objects)
+	return resources.ToRNodeSlice(), checkPolicy(objects)
 }
