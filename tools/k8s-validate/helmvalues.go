@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -27,31 +29,41 @@ func validateNatsValues(file string) (map[string]any, []string) {
 	var problems []string
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
-	for path, want := range map[string]any{
-		"config.cluster.enabled":                 true,
-		"config.cluster.replicas":                float64(3),
-		"config.jetstream.enabled":               true,
-		"config.jetstream.fileStore.enabled":     true,
-		"config.jetstream.fileStore.pvc.enabled": true,
-		"config.monitor.enabled":                 true,
-		"natsBox.enabled":                        false,
+	// Three servers keep three copies of the event stream on disk; the chart's health checks
+	// use the monitoring port; nats-box would need credentials and is not let in.
+	for _, setting := range []struct {
+		path string
+		want any
+	}{
+		{"config.cluster.enabled", true},
+		{"config.cluster.replicas", float64(3)},
+		{"config.jetstream.enabled", true},
+		{"config.jetstream.fileStore.enabled", true},
+		{"config.jetstream.fileStore.pvc.enabled", true},
+		{"config.monitor.enabled", true},
+		{"natsBox.enabled", false},
 	} {
-		if got := lookup(values, path); got != want {
-			fail("%s is %v, want %v", path, got, want)
+		if got := lookup(values, setting.path); got != setting.want {
+			fail("%s is %v, want %v", setting.path, got, setting.want)
 		}
 	}
 
 	var pod corev1.PodTemplateSpec
 	var nats, reloader corev1.Container
 	var resources corev1.ResourceRequirements
-	for path, into := range map[string]any{"podTemplate.merge": &pod, "container.merge": &nats, "reloader.merge": &reloader, "container.resources": &resources} {
-		if err := decodeStrict(lookup(values, path), into); err != nil {
-			fail("%s: %v", path, err)
+	for _, fragment := range []struct {
+		path string
+		into any
+	}{{"podTemplate.merge", &pod}, {"container.merge", &nats}, {"container.resources", &resources}, {"reloader.merge", &reloader}} {
+		if err := decodeStrict(lookup(values, fragment.path), fragment.into); err != nil {
+			fail("%s: %v", fragment.path, err)
 		}
 	}
 	nats.Resources = resources
-	for name, value := range asMap(lookup(values, "container.env")) {
+	env := asMap(lookup(values, "container.env"))
+	for _, name := range slices.Sorted(maps.Keys(env)) {
 		// The chart takes a string, or the rest of an EnvVar (valueFrom).
+		value := env[name]
 		if _, isText := value.(string); isText {
 			continue
 		}
@@ -64,25 +76,22 @@ func validateNatsValues(file string) (map[string]any, []string) {
 		return nil, problems
 	}
 
-	// The same rules as for our pods (policy.go): a workload with these two containers.
-	pod.Spec.Containers = []corev1.Container{withName(nats, "nats"), withName(reloader, "reloader")}
-	for i := range pod.Spec.Containers {
-		// Probes and the image are the chart's own (startup, readiness and liveness on /healthz).
-		pod.Spec.Containers[i].ReadinessProbe = &corev1.Probe{}
-		pod.Spec.Containers[i].LivenessProbe = &corev1.Probe{}
-		pod.Spec.Containers[i].Image = "chart:pinned"
-	}
+	// The same rules as for our pods (policy.go); the probes and images are the chart's own.
+	nats.Name, reloader.Name = "nats", "reloader"
+	statefulSet := workload{kind: "StatefulSet", name: "nats", serving: true, labels: natsPods, pod: pod.Spec}
 	c := &checker{configs: map[string]bool{}}
-	c.checkPod(workload{kind: "StatefulSet", name: "nats", serving: true, labels: natsPods, pod: pod.Spec})
+	if pod.Spec.AutomountServiceAccountToken == nil || *pod.Spec.AutomountServiceAccountToken {
+		c.fail(statefulSet, "mounts a service account token (set automountServiceAccountToken: false)")
+	}
+	for _, container := range []corev1.Container{nats, reloader} {
+		where := fmt.Sprintf("container %q", container.Name)
+		c.checkResources(statefulSet, where, container)
+		c.checkSecurity(statefulSet, where, container)
+	}
 	for _, problem := range c.problems {
 		fail("%s", problem)
 	}
 	return values, problems
-}
-
-func withName(container corev1.Container, name string) corev1.Container {
-	container.Name = name
-	return container
 }
 
 // decodeStrict: a YAML value into a Kubernetes type; unknown fields are errors.

@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -76,10 +76,11 @@ func checkPolicy(objects []runtime.Object) []string {
 			}
 			c.checkSelector(named("Deployment/"+o.Name), o.Spec.Selector, o.Spec.Template.Labels)
 		case *appsv1.StatefulSet:
-			c.workloads = append(c.workloads, workload{kind: "StatefulSet", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec})
+			w := workload{kind: "StatefulSet", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec}
 			for _, claim := range o.Spec.VolumeClaimTemplates {
-				c.workloads[len(c.workloads)-1].claims = append(c.workloads[len(c.workloads)-1].claims, claim.Name)
+				w.claims = append(w.claims, claim.Name)
 			}
+			c.workloads = append(c.workloads, w)
 			c.checkSelector(named("StatefulSet/"+o.Name), o.Spec.Selector, o.Spec.Template.Labels)
 		case *batchv1.Job:
 			c.workloads = append(c.workloads, workload{kind: "Job", name: o.Name, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec})
@@ -116,71 +117,28 @@ func (c *checker) checkSelector(object fmt.Stringer, selector *metav1.LabelSelec
 	}
 }
 
-// checkPod: probes and resources on every container, and the restricted security settings.
+// checkPod: every container has probes (if it serves), requests and limits, a pinned image and
+// the restricted security settings; what it mounts and reads is there.
 func (c *checker) checkPod(w workload) {
-	pod := w.pod
-	podSecurity := pod.SecurityContext
-	if podSecurity == nil {
-		podSecurity = &corev1.PodSecurityContext{}
-	}
-	if pod.AutomountServiceAccountToken == nil || *pod.AutomountServiceAccountToken {
+	if w.pod.AutomountServiceAccountToken == nil || *w.pod.AutomountServiceAccountToken {
 		c.fail(w, "mounts a service account token (set automountServiceAccountToken: false)")
 	}
-	volumes := map[string]bool{}
-	for _, volume := range pod.Volumes {
-		volumes[volume.Name] = true
+	volumes := slices.Clone(w.claims)
+	for _, volume := range w.pod.Volumes {
+		volumes = append(volumes, volume.Name)
 	}
-	for _, claim := range w.claims {
-		volumes[claim] = true
-	}
-	for _, container := range append(slices.Clone(pod.InitContainers), pod.Containers...) {
+	for _, container := range append(slices.Clone(w.pod.InitContainers), w.pod.Containers...) {
 		where := fmt.Sprintf("container %q", container.Name)
-		if w.serving && container.ReadinessProbe == nil {
-			c.fail(w, "%s has no readinessProbe", where)
+		if w.serving {
+			c.checkProbes(w, where, container)
 		}
-		if w.serving && container.LivenessProbe == nil {
-			c.fail(w, "%s has no livenessProbe", where)
-		}
-		for _, resource := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
-			request, hasRequest := container.Resources.Requests[resource]
-			limit, hasLimit := container.Resources.Limits[resource]
-			if !hasRequest || !hasLimit {
-				c.fail(w, "%s needs both a request and a limit for %s", where, resource)
-			} else if request.Cmp(limit) > 0 {
-				c.fail(w, "%s requests more %s (%s) than its limit (%s)", where, resource, request.String(), limit.String())
-			}
-		}
+		c.checkResources(w, where, container)
+		c.checkSecurity(w, where, container)
 		if !pinned(container.Image) {
 			c.fail(w, "%s runs image %q, which is not pinned to a tag (set one in the overlay's images:)", where, container.Image)
 		}
-		security := container.SecurityContext
-		if security == nil {
-			security = &corev1.SecurityContext{}
-		}
-		if !isTrue(security.RunAsNonRoot, podSecurity.RunAsNonRoot) {
-			c.fail(w, "%s may run as root (runAsNonRoot: true)", where)
-		}
-		if user := first(security.RunAsUser, podSecurity.RunAsUser); user == nil || *user == 0 {
-			c.fail(w, "%s has no numeric non-root runAsUser (the kubelet cannot check a named USER)", where)
-		}
-		if !isTrue(security.ReadOnlyRootFilesystem) {
-			c.fail(w, "%s has a writable root filesystem (readOnlyRootFilesystem: true)", where)
-		}
-		if security.AllowPrivilegeEscalation == nil || *security.AllowPrivilegeEscalation {
-			c.fail(w, "%s allows privilege escalation (allowPrivilegeEscalation: false)", where)
-		}
-		if security.Capabilities == nil || !slices.Contains(security.Capabilities.Drop, "ALL") || len(security.Capabilities.Add) > 0 {
-			c.fail(w, "%s keeps capabilities (capabilities: drop: [ALL], add none)", where)
-		}
-		seccomp := security.SeccompProfile
-		if seccomp == nil {
-			seccomp = podSecurity.SeccompProfile
-		}
-		if seccomp == nil || seccomp.Type != corev1.SeccompProfileTypeRuntimeDefault {
-			c.fail(w, "%s has no RuntimeDefault seccomp profile", where)
-		}
 		for _, mount := range container.VolumeMounts {
-			if !volumes[mount.Name] {
+			if !slices.Contains(volumes, mount.Name) {
 				c.fail(w, "%s mounts volume %q, which the pod does not have", where, mount.Name)
 			}
 		}
@@ -189,6 +147,67 @@ func (c *checker) checkPod(w workload) {
 				c.fail(w, "%s reads ConfigMap %q, which is not in the manifests", where, source.ConfigMapRef.Name)
 			}
 		}
+	}
+}
+
+func (c *checker) checkProbes(w workload, where string, container corev1.Container) {
+	if container.ReadinessProbe == nil {
+		c.fail(w, "%s has no readinessProbe", where)
+	}
+	if container.LivenessProbe == nil {
+		c.fail(w, "%s has no livenessProbe", where)
+	}
+	probes := []struct {
+		kind  string
+		probe *corev1.Probe
+	}{{"startupProbe", container.StartupProbe}, {"livenessProbe", container.LivenessProbe}, {"readinessProbe", container.ReadinessProbe}}
+	for _, p := range probes {
+		if port, ok := probePort(p.probe); ok && !exposes(corev1.PodSpec{Containers: []corev1.Container{container}}, port, 0) {
+			c.fail(w, "%s's %s asks port %s, which the container does not expose", where, p.kind, port.String())
+		}
+	}
+}
+
+func (c *checker) checkResources(w workload, where string, container corev1.Container) {
+	for _, resource := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+		request, hasRequest := container.Resources.Requests[resource]
+		limit, hasLimit := container.Resources.Limits[resource]
+		if !hasRequest || !hasLimit {
+			c.fail(w, "%s needs both a request and a limit for %s", where, resource)
+		} else if request.Cmp(limit) > 0 {
+			c.fail(w, "%s requests more %s (%s) than its limit (%s)", where, resource, request.String(), limit.String())
+		}
+	}
+}
+
+// checkSecurity: the Pod Security Standard "restricted", with a read-only root filesystem on
+// top. A container's own setting wins over its pod's.
+func (c *checker) checkSecurity(w workload, where string, container corev1.Container) {
+	pod := w.pod.SecurityContext
+	if pod == nil {
+		pod = &corev1.PodSecurityContext{}
+	}
+	security := container.SecurityContext
+	if security == nil {
+		security = &corev1.SecurityContext{}
+	}
+	if !isTrue(first(security.RunAsNonRoot, pod.RunAsNonRoot)) {
+		c.fail(w, "%s may run as root (runAsNonRoot: true)", where)
+	}
+	if user := first(security.RunAsUser, pod.RunAsUser); user == nil || *user == 0 {
+		c.fail(w, "%s has no numeric non-root runAsUser (the kubelet cannot check a named USER)", where)
+	}
+	if !isTrue(security.ReadOnlyRootFilesystem) {
+		c.fail(w, "%s has a writable root filesystem (readOnlyRootFilesystem: true)", where)
+	}
+	if security.AllowPrivilegeEscalation == nil || *security.AllowPrivilegeEscalation {
+		c.fail(w, "%s allows privilege escalation (allowPrivilegeEscalation: false)", where)
+	}
+	if security.Capabilities == nil || !slices.Contains(security.Capabilities.Drop, "ALL") || len(security.Capabilities.Add) > 0 {
+		c.fail(w, "%s keeps capabilities (capabilities: drop: [ALL], add none)", where)
+	}
+	if seccomp := first(security.SeccompProfile, pod.SeccompProfile); seccomp == nil || seccomp.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		c.fail(w, "%s has no RuntimeDefault seccomp profile", where)
 	}
 }
 
@@ -299,10 +318,9 @@ func (c *checker) checkNetworkPolicies() {
 			targets[w.name] = w.labels
 		}
 	}
-	for name, podLabels := range targets {
-		got := c.sourcesOf(podLabels, parties)
-		want := slices.Clone(reachableFrom[name])
-		sort.Strings(want)
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
+		got := c.sourcesOf(targets[name], parties)
+		want := slices.Sorted(slices.Values(reachableFrom[name]))
 		if !slices.Equal(got, want) {
 			c.fail(named("NetworkPolicy"), "%s is reachable from [%s], want [%s]", name, strings.Join(got, " "), strings.Join(want, " "))
 		}
@@ -338,12 +356,20 @@ func (c *checker) sourcesOf(target labels.Set, parties map[string]labels.Set) []
 			}
 		}
 	}
-	names := make([]string, 0, len(sources))
-	for name := range sources {
-		names = append(names, name)
+	return slices.Sorted(maps.Keys(sources))
+}
+
+// probePort: the port an HTTP or TCP probe asks (exec probes have none).
+func probePort(probe *corev1.Probe) (intstr.IntOrString, bool) {
+	switch {
+	case probe == nil:
+		return intstr.IntOrString{}, false
+	case probe.HTTPGet != nil:
+		return probe.HTTPGet.Port, true
+	case probe.TCPSocket != nil:
+		return probe.TCPSocket.Port, true
 	}
-	sort.Strings(names)
-	return names
+	return intstr.IntOrString{}, false
 }
 
 // pinned: an image with a tag (or digest) other than `latest`.
@@ -356,10 +382,7 @@ func pinned(image string) bool {
 	return colon > slash && image[colon+1:] != "latest"
 }
 
-func isTrue(values ...*bool) bool {
-	value := first(values...)
-	return value != nil && *value
-}
+func isTrue(value *bool) bool { return value != nil && *value }
 
 // first: the first value that is set (the container's setting wins over the pod's).
 func first[T any](values ...*T) *T {

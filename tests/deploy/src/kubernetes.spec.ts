@@ -35,6 +35,13 @@ describe('the validator', () => {
       message: /overlays\/production: Deployment\/gateway: container "gateway" has no readinessProbe/,
     },
     {
+      mistake: 'a probe that asks a port the container does not have',
+      file: 'base/books-service.yaml',
+      from: 'port: health',
+      to: 'port: heath',
+      message: /Deployment\/books-service: container "books-service"'s startupProbe asks port heath, which the container does not expose/,
+    },
+    {
       mistake: 'an unknown field',
       file: 'base/web.yaml',
       from: '      enableServiceLinks: false',
