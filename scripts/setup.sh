@@ -87,7 +87,8 @@ if [ "$(cat "$K8S_VALIDATE_BIN.build" 2>/dev/null || true)" != "$K8S_VALIDATE_BU
     step "Building tools/k8s-validate from the Go module proxy (a minute, once per change)"
     have go || export PATH="$PATH:/usr/local/go/bin"
     have go || { echo "Go is needed to build tools/k8s-validate (https://go.dev/doc/install)" >&2; exit 1; }
-    (cd "$K8S_VALIDATE_SRC" && go build -trimpath -o "$cached.tmp" .)
+    # No version-control stamp: the binary's name already says which sources it is built from.
+    (cd "$K8S_VALIDATE_SRC" && go build -trimpath -buildvcs=false -o "$cached.tmp" .)
     mv "$cached.tmp" "$cached"
   fi
   cp "$cached" "$K8S_VALIDATE_BIN"
