@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,5 +206,24 @@ describe('what the overlays deploy', () => {
     ]);
     // The passwords are environment variables, filled from the Secret.
     expect(users.map(({ password }) => password)).toEqual(['<< $NATS_BOOKS_SERVICE_PASSWORD >>', '<< $NATS_GATEWAY_PASSWORD >>']);
+  });
+
+  it('gives NATS a users block that nats-server accepts, which needs the passwords from the environment', () => {
+    // The chart writes `config.merge` into nats.conf as JSON, with "<< ... >>" unquoted (its values.yaml says so).
+    const conf = JSON.stringify({ authorization: natsValues().config.merge.authorization }, null, 2).replace(/"<< (.*?) >>"/g, '$1');
+    const dir = mkdtempSync(join(tmpdir(), 'nats-conf-'));
+    const natsServer = (env: Record<string, string>) =>
+      spawnSync(process.env['NATS_SERVER_BIN'] ?? 'nats-server', ['-t', '-c', join(dir, 'nats.conf')], { encoding: 'utf8', env: { PATH: process.env['PATH'], ...env } });
+    try {
+      writeFileSync(join(dir, 'nats.conf'), conf);
+      const accepted = natsServer({ NATS_BOOKS_SERVICE_PASSWORD: 'test-books-service-password', NATS_GATEWAY_PASSWORD: 'test-gateway-password' });
+      expect(accepted.stderr + accepted.stdout).toMatch(/configuration file .* is valid/);
+      expect(accepted.status).toBe(0);
+      const refused = natsServer({ NATS_GATEWAY_PASSWORD: 'test-gateway-password' });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr + refused.stdout).toMatch(/NATS_BOOKS_SERVICE_PASSWORD/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
