@@ -1,9 +1,10 @@
 // Command k8s-validate checks the Kubernetes manifests offline, with the Kubernetes projects'
 // own code: each kustomization is rendered by kustomize's library (krusty, exactly what
 // `kustomize build` and `kubectl apply -k` do), every rendered object is decoded strictly into
-// its typed struct from k8s.io/api (an unknown, duplicate or mistyped field is an error), and
-// then the catalogue's deployment rules are checked (policy.go). The values file for the
-// NATS Helm chart is checked as far as it is ours (helmvalues.go).
+// its typed struct from k8s.io/api (an unknown, duplicate or mistyped field is an error), its
+// metadata is validated as the API server would (metadata.go), and then the catalogue's
+// deployment rules are checked (policy.go). The values file for the NATS Helm chart is
+// checked as far as it is ours (helmvalues.go).
 //
 //	k8s-validate deploy/k8s/overlays/production deploy/k8s/overlays/small
 //	k8s-validate -nats-values deploy/k8s/nats/values.yaml
@@ -101,6 +102,9 @@ func validate(dir string) ([]*kyaml.RNode, []string) {
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", name, err))
 			continue
+		}
+		for _, problem := range checkMetadata(object) {
+			problems = append(problems, fmt.Sprintf("%s: %v", name, problem))
 		}
 		objects = append(objects, object)
 	}

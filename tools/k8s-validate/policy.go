@@ -359,6 +359,19 @@ func (c *checker) sourcesOf(target labels.Set, parties map[string]labels.Set) []
 	return slices.Sorted(maps.Keys(sources))
 }
 
+// podTemplateLabels: the labels of a workload's pods (nil for other objects).
+func podTemplateLabels(object runtime.Object) map[string]string {
+	switch o := object.(type) {
+	case *appsv1.Deployment:
+		return o.Spec.Template.Labels
+	case *appsv1.StatefulSet:
+		return o.Spec.Template.Labels
+	case *batchv1.Job:
+		return o.Spec.Template.Labels
+	}
+	return nil
+}
+
 // probePort: the port an HTTP or TCP probe asks (exec probes have none).
 func probePort(probe *corev1.Probe) (intstr.IntOrString, bool) {
 	switch {

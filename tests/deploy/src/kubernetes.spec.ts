@@ -57,6 +57,13 @@ describe('the validator', () => {
       message: /Deployment\/books-service: .*maxUnavailable/,
     },
     {
+      mistake: 'a name the API server refuses',
+      file: 'base/books-service.yaml',
+      from: 'kind: PodDisruptionBudget\nmetadata:\n  name: books-service',
+      to: 'kind: PodDisruptionBudget\nmetadata:\n  name: books_service',
+      message: /PodDisruptionBudget\/books_service: metadata\.name: Invalid value: "books_service"/,
+    },
+    {
       mistake: 'an autoscaler aimed at the wrong Deployment',
       file: 'base/books-service.yaml',
       from: '    kind: Deployment\n    name: books-service',
