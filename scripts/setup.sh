@@ -84,7 +84,7 @@ if [ "$(cat "$K8S_VALIDATE_BIN.build" 2>/dev/null || true)" != "$K8S_VALIDATE_BU
   mkdir -p "$TOOLS_DIR/bin" "$CACHE_DIR"
   cached="$CACHE_DIR/k8s-validate-$K8S_VALIDATE_BUILD"
   if [ ! -x "$cached" ]; then
-    step "Building tools/k8s-validate from the Go module proxy (a minute, once per change)"
+    step "Building tools/k8s-validate from the Go module proxy (about 2 minutes the first time)"
     have go || export PATH="$PATH:/usr/local/go/bin"
     have go || { echo "Go is needed to build tools/k8s-validate (https://go.dev/doc/install)" >&2; exit 1; }
     # No version-control stamp: the binary's name already says which sources it is built from.
