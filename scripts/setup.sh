@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prepares a Debian/Ubuntu machine to build, test and run the books catalogue:
-# Node 24 (from the npm registry), nats-server, Nginx and Chromium (from apt), FerretDB (built
-# from the Go module proxy, cached), and the npm dependencies. Idempotent: each step is skipped
-# when its result is already there. Source scripts/env.sh afterwards for PATH. Docker Compose,
-# which only the deployment checks use, is scripts/setup-compose.sh (run by scripts/test.sh).
+# Node 24 (from the npm registry), nats-server, Nginx and Chromium (from apt), FerretDB and the
+# Kubernetes manifest checker (built from the Go module proxy, cached), and the npm
+# dependencies. Idempotent: each step is skipped when its result is already there. Source
+# scripts/env.sh afterwards for PATH. Docker Compose, which only the deployment checks use, is
+# scripts/setup-compose.sh (run by scripts/test.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,6 +74,27 @@ if [ "$(cat "$FERRETDB_BIN.build" 2>/dev/null || true)" != "$FERRETDB_BUILD" ]; 
   echo "$FERRETDB_BUILD" > "$FERRETDB_BIN.build"
 fi
 echo "ferretdb $("$FERRETDB_BIN" --version | sed -n 's/^version: //p') ($FERRETDB_BUILD)"
+
+# --- k8s-validate ----------------------------------------------------------------------
+# The offline checker of deploy/k8s (tools/k8s-validate: kustomize's and Kubernetes' own Go
+# modules, from the Go module proxy), cached by a hash of its module files and sources.
+K8S_VALIDATE_SRC="$ROOT/tools/k8s-validate"
+K8S_VALIDATE_BUILD="$(cat "$K8S_VALIDATE_SRC"/go.mod "$K8S_VALIDATE_SRC"/go.sum "$K8S_VALIDATE_SRC"/*.go | sha256sum | cut -c1-12)"
+if [ "$(cat "$K8S_VALIDATE_BIN.build" 2>/dev/null || true)" != "$K8S_VALIDATE_BUILD" ]; then
+  mkdir -p "$TOOLS_DIR/bin" "$CACHE_DIR"
+  cached="$CACHE_DIR/k8s-validate-$K8S_VALIDATE_BUILD"
+  if [ ! -x "$cached" ]; then
+    step "Building tools/k8s-validate from the Go module proxy (about 2 minutes the first time)"
+    have go || export PATH="$PATH:/usr/local/go/bin"
+    have go || { echo "Go is needed to build tools/k8s-validate (https://go.dev/doc/install)" >&2; exit 1; }
+    # No version-control stamp: the binary's name already says which sources it is built from.
+    (cd "$K8S_VALIDATE_SRC" && go build -trimpath -buildvcs=false -o "$cached.tmp" .)
+    mv "$cached.tmp" "$cached"
+  fi
+  cp "$cached" "$K8S_VALIDATE_BIN"
+  echo "$K8S_VALIDATE_BUILD" > "$K8S_VALIDATE_BIN.build"
+fi
+echo "k8s-validate ($K8S_VALIDATE_BUILD)"
 
 # --- npm dependencies ----------------------------------------------------------------
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then

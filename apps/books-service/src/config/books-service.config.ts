@@ -50,6 +50,9 @@ const schema = z.object({
   path: ['NATS_PASSWORD'],
 });
 
+/** Every environment variable the books-service reads: deployments must set no other (tests/deploy/src/settings.spec.ts). */
+export const BOOKS_SERVICE_SETTINGS: readonly string[] = Object.keys(schema.shape);
+
 /** The books-service's validated configuration; inject it as `config: BooksServiceConfig`. */
 export class BooksServiceConfig extends ConfigFrom(schema) {
   /** The database named in the path of MONGODB_URL (`/books` by default). */

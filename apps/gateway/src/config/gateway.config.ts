@@ -101,5 +101,8 @@ const schema = z.object({
   path: ['OIDC_ISSUER'],
 });
 
+/** Every environment variable the gateway reads: deployments must set no other (tests/deploy/src/settings.spec.ts). */
+export const GATEWAY_SETTINGS: readonly string[] = Object.keys(schema.shape);
+
 /** The gateway's validated configuration; inject it as `config: GatewayConfig`. */
 export class GatewayConfig extends ConfigFrom(schema) {}
