@@ -102,7 +102,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({
       origin: config.CORS_ORIGINS,
-      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', REQUEST_ID_HEADER],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', 'traceparent', 'tracestate', REQUEST_ID_HEADER],
       exposedHeaders: ['etag', 'location', 'retry-after', 'www-authenticate', REQUEST_ID_HEADER],
       maxAge: 600,
     });
