@@ -52,7 +52,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   fastify.removeContentTypeParser('text/plain');
   useStrictJsonParser(fastify);
   // First of the hooks: everything after it runs inside the request's span.
-  if (config.TRACING_SAMPLE_RATIO > 0) registerHttpTracing(fastify);
+  if (config.TRACING_SAMPLE_RATIO > 0) registerHttpTracing(fastify, { ignore: PROBES });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });

@@ -16,10 +16,12 @@ const tracer = trace.getTracer('gateway');
  * A server span for every request, the root of the gateway's part of a trace. A caller's
  * W3C `traceparent` (the web app sends one) gives the trace its id and parent; whether it is
  * kept is decided here (see tracingSampler). The span is active while the request is
- * handled, so the NATS request it makes is its child. Registered only when tracing is on.
+ * handled, so the NATS request it makes is its child. Registered only when tracing is on;
+ * `ignore` leaves out the paths probed every few seconds (health checks, metrics).
  */
-export function registerHttpTracing(fastify: FastifyInstance): void {
+export function registerHttpTracing(fastify: FastifyInstance, { ignore }: { ignore: RegExp }): void {
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (ignore.test(request.url)) return done();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     // Fastify has matched the route already: the span is named by its template, never by ids.
     const route = request.routeOptions.url;
