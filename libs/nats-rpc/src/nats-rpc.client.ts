@@ -49,9 +49,11 @@ export class NatsRpcClient {
 
   private async measured<T>(subject: string, payload: unknown, options: RpcRequestOptions): Promise<T> {
     const stopTimer = rpcClientDuration.startTimer({ subject });
-    // A span per try, only inside a sampled trace (while tracing is off no span is ever active).
+    // A span per try, only inside a sampled trace. While tracing is off no span is ever active;
+    // inside an unsampled one, its context still goes along, so the service does not trace either.
     const parent = context.active();
-    const span = trace.getSpan(parent)?.isRecording()
+    const active = trace.getSpan(parent);
+    const span = active?.isRecording()
       ? tracer.startSpan(
           `request ${subject}`,
           {
@@ -63,7 +65,7 @@ export class NatsRpcClient {
       : undefined;
     let outcome: RpcOutcome = 'ok';
     try {
-      return await this.send<T>(subject, payload, options, span && trace.setSpan(parent, span));
+      return await this.send<T>(subject, payload, options, active && (span ? trace.setSpan(parent, span) : parent));
     } catch (error) {
       outcome = outcomeOf(error);
       span?.setAttribute(ATTR_ERROR_TYPE, outcome);

@@ -108,20 +108,16 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   /** Answers inside a span (when the caller's trace is sampled), which is active for the handler. */
   private async traced(msg: Msg, handler: MessageHandler, rpcContext: NatsRpcContext): Promise<string> {
     const parent = extractTraceContext(msg.headers);
-    const span = tracer.startSpan(
-      `process ${msg.subject}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [MessagingAttributes.system]: 'nats',
-          [MessagingAttributes.destination]: msg.subject,
-          [MessagingAttributes.operationName]: 'process',
-          [MessagingAttributes.operationType]: 'process',
-          [MessagingAttributes.consumerGroup]: this.options.queue,
-        },
-      },
-      parent,
-    );
+    const span = tracer.startSpan(`process ${msg.subject}`, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      span.setAttributes({
+        [MessagingAttributes.system]: 'nats',
+        [MessagingAttributes.destination]: msg.subject,
+        [MessagingAttributes.operationName]: 'process',
+        [MessagingAttributes.operationType]: 'process',
+        [MessagingAttributes.consumerGroup]: this.options.queue,
+      });
+    }
     try {
       const outcome = await context.with(trace.setSpan(parent, span), () => this.answer(msg, handler, rpcContext));
       if (outcome !== 'ok') span.setAttribute(ATTR_ERROR_TYPE, outcome);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type MsgHdrs, connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { SamplingDecision, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { BOOK_EVENTS_STREAM } from '@books/contracts';
 import { Topology, waitFor } from '@books/stack';
 import { type ApiResponse, apiClient } from './support/http';
@@ -23,10 +25,28 @@ interface JaegerSpan {
 }
 
 /** What a browser sends: a new trace, not sampled (the gateway decides). */
-function browserTraceparent(): { traceId: string; parentId: string; header: string } {
-  const traceId = randomBytes(16).toString('hex');
+function browserTraceparent(traceId = randomBytes(16).toString('hex')): { traceId: string; parentId: string; header: string } {
   const parentId = randomBytes(8).toString('hex');
   return { traceId, parentId, header: `00-${traceId}-${parentId}-00` };
+}
+
+/** A trace id that a gateway tracing `ratio` of requests does not keep (the decision is the trace id's). */
+function traceIdDroppedAt(ratio: number): string {
+  const sampler = new TraceIdRatioBasedSampler(ratio);
+  for (;;) {
+    const traceId = randomBytes(16).toString('hex');
+    if (sampler.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.NOT_RECORD) return traceId;
+  }
+}
+
+/** Stops the apps, which send their last spans as they stop: then Jaeger has all it will ever get. */
+async function stopApps(topology: Topology): Promise<void> {
+  for (const app of [...topology.gateways, ...topology.services]) await app.process.stop();
+}
+
+async function servicesInJaeger(topology: Topology): Promise<string[]> {
+  const services = (await (await fetch(`${topology.jaeger!.queryUrl}/api/services`)).json()) as { data: string[] | null };
+  return services.data ?? [];
 }
 
 /** The spans Jaeger holds for a trace (none while it has not got them). */
@@ -55,16 +75,16 @@ async function eventHeaders(topology: Topology, seq: number): Promise<MsgHdrs | 
 }
 
 /**
- * Creates a book and replaces it with one conditional PUT sent with `traceparent`, through
- * Nginx, while an SSE client follows the events. Returns the PUT's response and the stream
- * sequence of its event (as the SSE client got it).
+ * Creates a book (with `postTraceparent`, if given) and replaces it with one conditional PUT
+ * sent with `traceparent`, through Nginx, while an SSE client follows the events. Returns the
+ * PUT's response and the stream sequence of its event (as the SSE client got it).
  */
-async function putWithTraceparent(topology: Topology, traceparent: string): Promise<{ put: ApiResponse; seq: number }> {
+async function putWithTraceparent(topology: Topology, traceparent: string, postTraceparent?: string): Promise<{ put: ApiResponse; seq: number }> {
   const api = apiClient(() => `${topology.web!.url}/api`);
   const sse = new SseClient(`${topology.web!.url}/api/books/events`);
   try {
     expect((await sse.opened).status).toBe(200);
-    const created = await api('/books', { method: 'POST', json: { title: 'Traced', author: 'Tracer' } });
+    const created = await api('/books', { method: 'POST', json: { title: 'Traced', author: 'Tracer' }, headers: postTraceparent ? { traceparent: postTraceparent } : {} });
     expect(created.status).toBe(201);
     const put = await api(`/books/${created.body.id}`, {
       method: 'PUT',
@@ -153,9 +173,39 @@ describe('with tracing off (sample ratio 0)', () => {
     expectPlainAnswer(put);
     expect((await eventHeaders(topology, seq))?.has('traceparent')).toBe(false);
 
-    // Apps that trace send their last spans as they stop: once they have, Jaeger has all there is.
-    for (const app of [...topology.gateways, ...topology.services]) await app.process.stop();
-    const services = (await (await fetch(`${topology.jaeger!.queryUrl}/api/services`)).json()) as { data: string[] | null };
-    expect(services.data ?? []).toEqual([]);
+    await stopApps(topology);
+    expect(await servicesInJaeger(topology)).toEqual([]);
+  });
+});
+
+describe('a request the gateway does not keep', () => {
+  let topology: Topology;
+  beforeAll(async () => {
+    // The books-service would trace everything on its own: only the gateway's decision stops it.
+    topology = await Topology.start({
+      name: 'tracing-dropped',
+      replicas: 1,
+      webPort: 0,
+      tracing: { sampleRatio: 0.5 },
+      gatewayEnv: FAST_EXPORT,
+      serviceEnv: { ...FAST_EXPORT, TRACING_SAMPLE_RATIO: '1' },
+    });
+  });
+  afterAll(() => topology?.stop());
+
+  it('is traced nowhere: the books-service follows the decision, the event carries no trace', async () => {
+    const [forPut, forPost] = [browserTraceparent(traceIdDroppedAt(0.5)), browserTraceparent(traceIdDroppedAt(0.5))];
+    const { put, seq } = await putWithTraceparent(topology, forPut.header, forPost.header);
+    expectPlainAnswer(put);
+    expect((await eventHeaders(topology, seq))?.has('traceparent')).toBe(false);
+    await stopApps(topology);
+    expect(await traceSpans(topology.jaeger!.queryUrl, forPut.traceId)).toEqual([]);
+    expect(await traceSpans(topology.jaeger!.queryUrl, forPost.traceId)).toEqual([]);
+    // Nor in a trace of its own: it traces only what comes with no decision (the gateway's health checks).
+    const operations = (await (await fetch(`${topology.jaeger!.queryUrl}/api/services/books-service/operations`)).json()) as { data: string[] | null };
+    expect(operations.data?.length).toBeGreaterThan(0);
+    expect(operations.data).not.toEqual(expect.arrayContaining(['process books.v1.update']));
+    expect(operations.data).not.toEqual(expect.arrayContaining(['process books.v1.create']));
+    expect(operations.data).not.toEqual(expect.arrayContaining(['publish BOOKS_V1_EVENTS']));
   });
 });

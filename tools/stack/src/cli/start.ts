@@ -70,7 +70,11 @@ async function main(): Promise<void> {
     console.log(`  client ${cli.client_id} (client_credentials, roles ${cli.roles?.join(', ')}): secret ${cli.client_secret}`);
   }
   if (topology.jaeger) {
-    console.log(`Traces (${settings.TRACING_SAMPLE_RATIO * 100} % of requests): Jaeger ${topology.jaeger.queryUrl.replace('127.0.0.1', 'localhost')}`);
+    // Built from the Go module, Jaeger has its API but not its web UI (a separate npm build
+    // that only Jaeger's release image carries): its page there is a placeholder.
+    const jaeger = topology.jaeger.queryUrl.replace('127.0.0.1', 'localhost');
+    console.log(`Traces (${settings.TRACING_SAMPLE_RATIO * 100} % of requests): Jaeger ${jaeger}, e.g. ${jaeger}/api/traces/<trace id> (the trace id is in Nginx's access log);`);
+    console.log(`  the web UI comes with Jaeger's release image (docker compose: http://localhost:16686).`);
   }
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 
