@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type MsgHdrs, connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
@@ -154,6 +155,11 @@ describe('with tracing on (every request traced)', () => {
     expect(tag(byName('PUT /api/books/:id'), 'http.response.status_code')).toBe(200);
     expect(tag(byName('insert book_changes'), 'db.system.name')).toBe('mongodb');
     expect(tag(byName('process BOOKS_V1_EVENTS'), 'books.sse.clients')).toBe(1);
+
+    // Log lines of a traced request name the trace, in both apps.
+    for (const app of [topology.gateway, ...topology.services]) {
+      await waitFor(`the trace id in ${app.process.name}'s log`, () => readFileSync(app.process.spec.logFile, 'utf8').includes(`"traceId":"${browser.traceId}"`));
+    }
 
     // The event in the stream carries the trace: its context is the publish span's.
     const traceparent = (await eventHeaders(topology, seq))?.get('traceparent');
