@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamicModule, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { type Context, ROOT_CONTEXT, TraceFlags, context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -53,6 +54,9 @@ export function tracingModule(options: TracingOptions): DynamicModule {
   };
 }
 
+/** The longest a stopping app waits for its last spans to be sent. */
+const SHUTDOWN_FLUSH_MS = 2_000;
+
 @Module({})
 class TracingModule {}
 
@@ -60,8 +64,9 @@ class TracingShutdown implements OnApplicationShutdown {
   constructor(private readonly provider?: NodeTracerProvider) {}
 
   async onApplicationShutdown(): Promise<void> {
-    // Sends the spans still batched; an unreachable collector costs at most the export timeout.
-    await this.provider?.shutdown().catch(() => undefined);
+    if (!this.provider) return;
+    // Sends the spans still batched, but an unreachable collector must not hold up the stop.
+    await Promise.race([this.provider.shutdown().catch(() => undefined), sleep(SHUTDOWN_FLUSH_MS, undefined, { ref: false })]);
   }
 }
 
