@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { NatsModule } from '@books/nats-rpc';
-import { MetricsController, loggingModule } from '@books/server-kit';
+import { MetricsController, loggingModule, tracingModule } from '@books/server-kit';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/access.decorators';
 import { BooksModule } from './books/books.module';
@@ -43,7 +43,12 @@ export class AppModule {
   static withConfig(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL, requestProps: callerLogFields })],
+      imports: [
+        // First: tracing starts before anything that makes spans is built.
+        tracingModule({ service: 'gateway', sampleRatio: config.TRACING_SAMPLE_RATIO, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampling: 'decide' }),
+        ConfigModule.forRoot(config),
+        loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL, requestProps: callerLogFields }),
+      ],
     };
   }
 }

@@ -9,6 +9,7 @@ import { clientErrorHandler } from './errors/client-error.handler';
 import { frameworkErrors } from './errors/framework-errors';
 import { useStrictJsonParser } from './errors/strict-json.parser';
 import { registerHttpMetrics } from './observability/http-metrics';
+import { registerHttpTracing } from './observability/http-tracing';
 import { registerAuthentication } from './auth/authentication.hook';
 import { TokenVerifier } from './auth/token-verifier';
 import { requestIdFor } from './request-id';
@@ -50,6 +51,8 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   // Bodies are UTF-8 JSON or nothing: without Fastify's text/plain parser, anything else gets a 415.
   fastify.removeContentTypeParser('text/plain');
   useStrictJsonParser(fastify);
+  // First of the hooks: everything after it runs inside the request's span.
+  if (config.TRACING_SAMPLE_RATIO > 0) registerHttpTracing(fastify, { ignore: PROBES });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -99,7 +102,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({
       origin: config.CORS_ORIGINS,
-      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', REQUEST_ID_HEADER],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', 'traceparent', 'tracestate', REQUEST_ID_HEADER],
       exposedHeaders: ['etag', 'location', 'retry-after', 'www-authenticate', REQUEST_ID_HEADER],
       maxAge: 600,
     });

@@ -33,17 +33,18 @@ it('is really checked: Compose rejects a broken copy of the file', () => {
   expect(result.stderr).toMatch(/condition/);
 });
 
-it('runs mongo, nats, the books-service replicas, the identity provider, two gateways and web', () => {
-  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'gateway-2', 'identity', 'mongo', 'nats', 'web']);
+it('runs mongo, nats, the books-service replicas, the identity provider, two gateways, web and jaeger', () => {
+  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'gateway-2', 'identity', 'jaeger', 'mongo', 'nats', 'web']);
   // The second gateway is the first one again, under another name.
   const { environment, ...rest } = model.services['gateway'];
   expect(model.services['gateway-2']).toEqual(expect.objectContaining({ ...rest, environment }));
   expect(model.name).toBe('books-catalogue');
 });
 
-it('publishes web on ${WEB_PORT:-8080} and the identity provider on ${IDENTITY_PORT:-8081}, and nothing else', () => {
+it('publishes web on ${WEB_PORT:-8080}, the identity provider on ${IDENTITY_PORT:-8081}, Jaeger on ${JAEGER_PORT:-16686}, and nothing else', () => {
   const published = Object.entries(model.services).filter(([, service]) => service.ports?.length);
-  expect(published.map(([name]) => name).sort()).toEqual(['identity', 'web']);
+  expect(published.map(([name]) => name).sort()).toEqual(['identity', 'jaeger', 'web']);
+  expect(model.services['jaeger'].ports).toEqual([expect.objectContaining({ target: 16686, published: '16686', protocol: 'tcp' })]);
   expect(model.services['web'].ports).toEqual([expect.objectContaining({ target: 8080, published: '8080', protocol: 'tcp' })]);
   // Browsers sign in there: its issuer is the published address.
   expect(model.services['identity'].ports).toEqual([expect.objectContaining({ target: imageFor('identity').port, published: '8081', protocol: 'tcp' })]);
@@ -65,6 +66,8 @@ it('starts each service after what it needs is healthy', () => {
     nats: [],
     'books-service': ['mongo', 'nats'],
     identity: [],
+    // The apps send spans when Jaeger is there and drop them when not: they do not wait for it.
+    jaeger: [],
     gateway: ['books-service', 'identity', 'nats'],
     'gateway-2': ['books-service', 'identity', 'nats'],
     web: ['gateway', 'gateway-2'],
@@ -125,7 +128,7 @@ it('keeps MongoDB and JetStream data in named volumes', () => {
 });
 
 it('pins the versions of the images it pulls', () => {
-  for (const name of ['mongo', 'nats']) {
+  for (const name of ['mongo', 'nats', 'jaeger']) {
     expect([name, model.services[name].image]).toEqual([name, expect.stringMatching(PINNED_IMAGE)]);
   }
 });
@@ -226,6 +229,15 @@ describe('settings', () => {
     expect(services['nats'].environment).toEqual(natsSecrets);
     const command = services['nats'].command ?? [];
     expect(command[command.indexOf('--config') + 1]).toBe('/etc/nats/nats.conf');
+  });
+
+  it("sends every app's traces to the jaeger service, at the sample ratio of the settings (1 % by default)", () => {
+    for (const name of ['books-service', 'gateway', 'gateway-2']) {
+      expect([name, model.services[name].environment]).toEqual([
+        name,
+        expect.objectContaining({ TRACING_SAMPLE_RATIO: '0.01', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }),
+      ]);
+    }
   });
 
   it('resolves .env.example to the same model as no settings at all', () => {

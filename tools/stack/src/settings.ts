@@ -16,6 +16,9 @@ const schema = z.object({
   /** Use these servers instead of starting them. */
   NATS_URL: env.optionalUrl(/^(nats|tls):\/\/.+/),
   MONGODB_URL: env.optionalMongoUrl(),
+  /** The share of requests traced; above 0, Jaeger starts too (its UI on JAEGER_PORT). */
+  TRACING_SAMPLE_RATIO: env.ratio(0),
+  JAEGER_PORT: env.port(16686),
   /** Restart a server that dies, with backoff (like Compose's `restart: unless-stopped`). */
   RESTART: env.boolean(true),
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
 import { IDENTITY_AUDIENCE, type IdentityServer, startIdentity } from './identity';
+import { type JaegerServer, startJaeger } from './jaeger';
 import { type NatsRole, type NatsServer, startNats } from './nats';
 import { type NginxOptions, type WebServer, startNginx } from './nginx';
 import { freePort } from './ports';
@@ -56,6 +57,11 @@ export interface TopologyOptions {
   identityPort?: number;
   /** The web app's redirect URIs for the IdP's `books-web` client (default: the Nginx origin's `/` when `webPort` is fixed, else http://127.0.0.1:4200/). */
   webRedirectUris?: string[];
+  /**
+   * Start Jaeger and send it the apps' traces: every gateway and replica gets
+   * TRACING_SAMPLE_RATIO and OTEL_EXPORTER_OTLP_ENDPOINT. Off: the apps trace nothing.
+   */
+  tracing?: { sampleRatio: number; /** Jaeger's UI port (default: any free one). */ queryPort?: number };
 }
 
 /**
@@ -72,6 +78,8 @@ export class Topology {
   web?: WebServer;
   /** The identity provider, when started with `identity: true`. */
   identity?: IdentityServer;
+  /** Jaeger, when started with `tracing`: its `queryUrl` is the UI and the trace API. */
+  jaeger?: JaegerServer;
   natsUrl!: string;
   mongoUrl!: string;
   readonly logDir: string;
@@ -116,6 +124,12 @@ export class Topology {
     return { AUTH: 'oidc', OIDC_ISSUER: this.identity.issuer, OIDC_AUDIENCE: IDENTITY_AUDIENCE };
   }
 
+  /** Where the apps send their traces, and how many: nothing without `tracing`. */
+  tracingEnv(): Record<string, string> {
+    if (!this.options.tracing || !this.jaeger) return {};
+    return { TRACING_SAMPLE_RATIO: String(this.options.tracing.sampleRatio), OTEL_EXPORTER_OTLP_ENDPOINT: this.jaeger.otlpEndpoint };
+  }
+
   /** The first gateway (the one on `gatewayPort`). */
   get gateway(): HttpApp {
     return this.gateways[0];
@@ -126,12 +140,14 @@ export class Topology {
   }
 
   private async startAll(): Promise<void> {
-    const [nats, mongo] = await Promise.all([
+    const [nats, mongo, jaeger] = await Promise.all([
       this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir, 'nats', { auth: true }),
       this.options.mongoUrl ? undefined : startFerretDb(join(this.dataDir, 'ferretdb'), this.logDir),
+      this.options.tracing ? startJaeger(this.logDir, { queryPort: this.options.tracing.queryPort }) : undefined,
     ]);
     this.nats = nats;
     this.mongo = mongo;
+    this.jaeger = jaeger;
     this.natsUrl = this.options.natsUrl ?? (nats as NatsServer).url;
     // The IdP needs the web app's address (its redirect URI) before Nginx starts: pick the port now.
     const webPort = this.options.webPort === 0 && this.options.identity ? await freePort() : this.options.webPort;
@@ -164,7 +180,7 @@ export class Topology {
         settings: { ...(this.identity && { IDENTITY_ORIGIN: new URL(this.identity.issuer).origin }), ...this.options.webSettings },
       });
     }
-    for (const server of [this.nats, this.mongo, this.identity, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
+    for (const server of [this.nats, this.mongo, this.jaeger, this.identity, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
   }
 
   private superviseRestarts(process: ManagedProcess | undefined): void {
@@ -178,7 +194,7 @@ export class Topology {
       name: n === 1 ? 'gateway' : `gateway-${n}`,
       natsUrl: this.natsUrl,
       logDir: this.logDir,
-      env: { ...this.natsEnv('gateway'), ...this.identityEnv(), ...this.options.gatewayEnv },
+      env: { ...this.natsEnv('gateway'), ...this.identityEnv(), ...this.tracingEnv(), ...this.options.gatewayEnv },
       echo: this.options.echo,
       port: n === 1 ? this.options.gatewayPort : undefined,
     });
@@ -193,7 +209,7 @@ export class Topology {
       natsUrl,
       mongoUrl: this.mongoUrl,
       logDir: this.logDir,
-      env: { ...this.natsEnv('books-service'), NATS_URL: natsUrl, ...this.options.serviceEnv },
+      env: { ...this.natsEnv('books-service'), NATS_URL: natsUrl, ...this.tracingEnv(), ...this.options.serviceEnv },
       echo: this.options.echo,
     });
     this.services.push(service);
@@ -206,7 +222,8 @@ export class Topology {
     await this.web?.process.stop();
     await Promise.all(this.gateways.map((gateway) => gateway.process.stop()));
     await Promise.all(this.services.map((service) => service.process.stop()));
-    await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop(), this.identity?.process.stop()]);
+    // Jaeger among the last: the apps send their last spans as they stop.
+    await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop(), this.identity?.process.stop(), this.jaeger?.process.stop()]);
     if (!this.options.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

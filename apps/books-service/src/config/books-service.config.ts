@@ -43,6 +43,14 @@ const schema = z.object({
   STATE_CACHE_MAX_ENTRIES: env.positiveInt(20_000),
   /** How long a read that names a stream position (the caller's own write) waits for this replica to catch up, before 503. */
   READ_YOUR_WRITES_WAIT_MS: env.milliseconds(2_000),
+  /**
+   * Tracing (OpenTelemetry), 0 to 1; 0 turns it off and starts nothing. The gateway decides
+   * which requests are traced and this replica follows its decision; the ratio only applies
+   * to requests that come with none (a program calling NATS directly).
+   */
+  TRACING_SAMPLE_RATIO: env.ratio(0),
+  /** Where traces go: an OTLP/HTTP (protobuf) collector such as Jaeger; spans are sent to its /v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318', /^https?:\/\//),
   /** Names this replica in logs and replies; defaults to host and pid. */
   REPLICA_ID: env.text(`${hostname()}-${process.pid}`),
 }).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {

@@ -8,11 +8,12 @@ import {
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
+import { type Span, SpanKind, trace } from '@opentelemetry/api';
 import { Counter } from 'prom-client';
 import { Observable, Subject } from 'rxjs';
 import { BOOK_EVENTS_STREAM, type BookEvent, readBookEvent } from '@books/contracts';
-import { NatsConnectionManager } from '@books/nats-rpc';
-import { retry } from '@books/server-kit';
+import { NatsConnectionManager, extractTraceContext } from '@books/nats-rpc';
+import { MessagingAttributes, retry } from '@books/server-kit';
 import { GatewayConfig } from '../config/gateway.config';
 
 const skipped = new Counter({
@@ -20,6 +21,10 @@ const skipped = new Counter({
   help: 'Messages on the book event stream that are not valid book events: skipped, never relayed',
   labelNames: ['during'],
 });
+
+const tracer = trace.getTracer('gateway');
+/** Span attribute: how many SSE clients an event was relayed to. */
+const ATTR_SSE_CLIENTS = 'books.sse.clients';
 
 /** A book event with its position in the stream, which SSE clients resume from. */
 export interface SequencedEvent {
@@ -50,6 +55,8 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   /** The sequence of the last message this gateway has seen, or the stream's last when it started following. */
   private latest = 0;
   private isFollowing = false;
+  /** SSE clients subscribed to events(), for the relay span. */
+  private clients = 0;
   /** Resolves once the stream is followed and `latest` is known: resumes wait for it. */
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -110,6 +117,7 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
         last = item.seq;
         subscriber.next(item);
       };
+      this.clients++;
       // Listen first, then replay: nothing published in between can fall through.
       const subscription = this.live.subscribe({
         next: (item) => (caughtUp ? emit(item) : queued.push(item)),
@@ -127,7 +135,10 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
           queued.length = 0;
         })
         .catch((error: unknown) => subscriber.error(error));
-      return () => subscription.unsubscribe();
+      return () => {
+        this.clients--;
+        subscription.unsubscribe();
+      };
     });
   }
 
@@ -170,11 +181,38 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
         }
         this.recent.push(item);
         if (this.recent.length > this.config.EVENTS_BUFFER_SIZE) this.recent.shift();
+        const span = this.relaySpan(message, item.event);
         this.live.next(item);
+        span?.setAttribute(ATTR_SSE_CLIENTS, this.clients).end();
       }
     } finally {
       this.isFollowing = false;
     }
+  }
+
+  /**
+   * A span for relaying a traced event to the SSE clients: once per event, whatever the
+   * number of clients, in the trace of the request that caused it (its context is in the
+   * event's headers). None while tracing is off, or for an event that carries no trace.
+   */
+  private relaySpan(message: JsMsg, event: BookEvent): Span | undefined {
+    if (this.config.TRACING_SAMPLE_RATIO === 0) return undefined;
+    const parent = extractTraceContext(message.headers);
+    if (!trace.getSpanContext(parent)) return undefined;
+    return tracer.startSpan(
+      `process ${BOOK_EVENTS_STREAM}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          [MessagingAttributes.system]: 'nats',
+          [MessagingAttributes.destination]: message.subject,
+          [MessagingAttributes.operationName]: 'relay',
+          [MessagingAttributes.operationType]: 'process',
+          [MessagingAttributes.messageId]: event.eventId,
+        },
+      },
+      parent,
+    );
   }
 
   /** The message as a valid event, or undefined (counted and logged) for the caller to skip. */

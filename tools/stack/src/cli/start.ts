@@ -17,6 +17,8 @@ import { WORKSPACE_ROOT } from '../workspace';
  *                 `nx serve web` proxies /api; the second takes any free port)
  *   RESTART       restart servers that die, with backoff (default true)
  *   IDENTITY_PORT port of the identity provider (default 3100)
+ *   TRACING_SAMPLE_RATIO  share of requests traced, 0 to 1 (default 0: off); above 0, Jaeger
+ *                 starts too, its UI on JAEGER_PORT (default 16686)
  *
  * Sign-in is on: the identity provider starts first (its users, keys and cookie keys are
  * kept in .local/data/identity, so passwords survive restarts) and the gateways check its
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     restart: settings.RESTART,
     identity: true,
     identityPort: settings.IDENTITY_PORT,
+    ...(settings.TRACING_SAMPLE_RATIO > 0 && { tracing: { sampleRatio: settings.TRACING_SAMPLE_RATIO, queryPort: settings.JAEGER_PORT } }),
     // Both names a browser may use for this machine; the banner below says localhost.
     webRedirectUris: [...new Set([`http://localhost:${settings.WEB_PORT}/`, `http://${settings.WEB_HOST}:${settings.WEB_PORT}/`])],
   });
@@ -65,6 +68,13 @@ async function main(): Promise<void> {
     }
     const cli = identity.clients['books-cli'];
     console.log(`  client ${cli.client_id} (client_credentials, roles ${cli.roles?.join(', ')}): secret ${cli.client_secret}`);
+  }
+  if (topology.jaeger) {
+    // Built from the Go module, Jaeger has its API but not its web UI (a separate npm build
+    // that only Jaeger's release image carries): its page there is a placeholder.
+    const jaeger = topology.jaeger.queryUrl.replace('127.0.0.1', 'localhost');
+    console.log(`Traces (${settings.TRACING_SAMPLE_RATIO * 100} % of requests): Jaeger ${jaeger}, e.g. ${jaeger}/api/traces/<trace id> (the trace id is in Nginx's access log);`);
+    console.log(`  the web UI comes with Jaeger's release image (docker compose: http://localhost:16686).`);
   }
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 
