@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ManagedProcess } from './process';
 import { freePort, tcpOpen } from './ports';
-import { httpOk } from './wait';
+import { httpOk, waitFor } from './wait';
 import { WORKSPACE_ROOT } from './workspace';
 
 /**
@@ -21,6 +21,8 @@ export interface NatsCredentials {
 export interface NatsServer {
   url: string;
   port: number;
+  /** Its monitoring endpoint (/healthz, /jsz, ...). */
+  monitorUrl: string;
   process: ManagedProcess;
   /** With `auth`: each role's user and password, new for each server started. */
   users?: Record<NatsRole, NatsCredentials>;
@@ -75,22 +77,85 @@ ${user('reader', READER_PERMISSIONS)}
 export async function startNats(dir: string, logDir: string, name = 'nats', { auth = false } = {}): Promise<NatsServer> {
   const [port, monitorPort] = await Promise.all([freePort(), freePort()]);
   mkdirSync(join(dir, 'jetstream'), { recursive: true });
-  let users: Record<NatsRole, NatsCredentials> | undefined;
+  const users = auth ? newUsers() : undefined;
+  const process = natsProcess({ name, dir, logDir, port, monitorPort, users, health: '/healthz?js-enabled-only=true' });
+  await process.start();
+  return { url: `nats://127.0.0.1:${port}`, port, monitorUrl: `http://127.0.0.1:${monitorPort}`, process, users };
+}
+
+/**
+ * `nodes` nats-servers (nats-1, nats-2, ...) routed into one cluster, `books`, each with its
+ * own store in `<dir>/<name>`, on free ports, with the same users (`auth`) on every node.
+ * Resolves once a JetStream meta leader is elected and knows every node, so a stream with
+ * `nodes` replicas can be created at once. A node stopped or killed and started again keeps
+ * its ports, so it rejoins the cluster; it counts as ready once it is current again.
+ */
+export async function startNatsCluster(dir: string, logDir: string, nodes: number, { auth = false } = {}): Promise<NatsServer[]> {
+  const ports = await Promise.all(Array.from({ length: nodes }, async () => ({ client: await freePort(), route: await freePort(), monitor: await freePort() })));
+  const routes = ports.map(({ route }) => `nats://127.0.0.1:${route}`);
+  const users = auth ? newUsers() : undefined;
+  const servers = ports.map(({ client, monitor }, i): NatsServer => {
+    const name = `nats-${i + 1}`;
+    const nodeDir = join(dir, name);
+    mkdirSync(join(nodeDir, 'jetstream'), { recursive: true });
+    const clusterArgs = ['--cluster_name', 'books', '--cluster', routes[i], '--routes', routes.filter((_, j) => j !== i).join(',')];
+    // The full health check: JetStream in touch with a meta leader and every stream and
+    // consumer on this node caught up (nats-server 2.9+), so a restarted node is ready once current.
+    const process = natsProcess({ name, dir: nodeDir, logDir, port: client, monitorPort: monitor, users, health: '/healthz', extraArgs: clusterArgs });
+    return { url: `nats://127.0.0.1:${client}`, port: client, monitorUrl: `http://127.0.0.1:${monitor}`, process, users };
+  });
+  // Together: no node's health check passes before a meta leader is elected, which takes a majority.
+  await Promise.all(servers.map((server) => server.process.start()));
+  await waitFor(`a JetStream meta leader that knows all ${nodes} NATS nodes`, () => metaLeaderWithAll(servers));
+  return servers;
+}
+
+/** What a node's monitoring endpoint /jsz says about the JetStream cluster (nats-server 2.9). */
+interface MetaCluster {
+  leader?: string;
+  cluster_size?: number;
+  replicas?: { name: string; current: boolean }[];
+}
+
+/** True once every node names the same meta leader, and the leader has every other node current. */
+async function metaLeaderWithAll(servers: NatsServer[]): Promise<boolean> {
+  const metas = await Promise.all(
+    servers.map(async ({ monitorUrl }) => ((await (await fetch(`${monitorUrl}/jsz`, { signal: AbortSignal.timeout(2_000) })).json()) as { meta_cluster?: MetaCluster }).meta_cluster),
+  );
+  const leader = metas[0]?.leader;
+  if (!leader || metas.some((meta) => meta?.leader !== leader)) return false;
+  const ofLeader = metas[servers.findIndex((server) => server.process.name === leader)];
+  return ofLeader?.replicas?.length === servers.length - 1 && ofLeader.replicas.every((replica) => replica.current);
+}
+
+function newUsers(): Record<NatsRole, NatsCredentials> {
+  const credentials = (user: string): NatsCredentials => ({ user, pass: randomBytes(18).toString('base64url') });
+  return { 'books-service': credentials('books-service'), gateway: credentials('gateway'), reader: credentials('reader') };
+}
+
+function natsProcess(options: {
+  name: string;
+  dir: string;
+  logDir: string;
+  port: number;
+  monitorPort: number;
+  users?: Record<NatsRole, NatsCredentials>;
+  /** The monitoring path that answers 200 once the node serves. */
+  health: string;
+  extraArgs?: string[];
+}): ManagedProcess {
+  const { name, dir, port, monitorPort, users } = options;
   const configArgs: string[] = [];
-  if (auth) {
-    const credentials = (user: string): NatsCredentials => ({ user, pass: randomBytes(18).toString('base64url') });
-    users = { 'books-service': credentials('books-service'), gateway: credentials('gateway'), reader: credentials('reader') };
+  if (users) {
     const config = join(dir, `${name}.conf`);
     writeConfig(config, users);
     configArgs.push('-c', config);
   }
-  const process = new ManagedProcess({
+  return new ManagedProcess({
     name,
     command: natsServerBinary(),
-    args: [...configArgs, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-js', '-sd', join(dir, 'jetstream'), '--server_name', name],
-    logFile: join(logDir, `${name}.log`),
-    ready: async () => (await tcpOpen(port)) && httpOk(`http://127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`),
+    args: [...configArgs, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-js', '-sd', join(dir, 'jetstream'), '--server_name', name, ...(options.extraArgs ?? [])],
+    logFile: join(options.logDir, `${name}.log`),
+    ready: async () => (await tcpOpen(port)) && httpOk(`http://127.0.0.1:${monitorPort}${options.health}`),
   });
-  await process.start();
-  return { url: `nats://127.0.0.1:${port}`, port, process, users };
 }
