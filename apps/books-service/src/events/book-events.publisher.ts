@@ -6,6 +6,7 @@ import { NatsConnectionManager } from '@books/nats-rpc';
 import { type BookChangeDocument, toBook } from '../books/book.document';
 import { BookStateCache } from '../books/book-state.cache';
 import { eventPublishLag, eventsPublished } from './book-events.metrics';
+import { acrossFailover } from './jetstream-failover';
 
 const PUBLISH_TIMEOUT_MS = 2_000;
 
@@ -41,7 +42,9 @@ export class BookEventsPublisher {
     const event = toBookEvent(change);
     const h = headers();
     if (change.requestId) h.set(REQUEST_ID_HEADER, change.requestId);
-    const ack = await this.js.publish(bookEventSubject(event.type), JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h });
+    // De-duplicated by msgID, so a retry after a lost ack stores the event once.
+    const js = this.js;
+    const ack = await acrossFailover(() => js.publish(bookEventSubject(event.type), JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h }));
     eventsPublished.inc({ type: event.type });
     eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
     this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, ack.seq);
