@@ -151,7 +151,10 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   private async subscribe(): Promise<ConsumerMessages> {
     const { last_seq } = await this.streamState();
     const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last_seq + 1 });
-    this.messages = await consumer.consume();
+    // Short pull expiry: heartbeats every second, so when the consumer is lost (its NATS node
+    // died, or restarted) nats.js recreates it from the next sequence within seconds, not the
+    // default half minute: browsers would wait that long for their events.
+    this.messages = await consumer.consume({ expires: 2_000 });
     this.latest = Math.max(this.latest, last_seq);
     this.markStarted();
     this.logger.log(`Following stream ${BOOK_EVENTS_STREAM} after sequence ${last_seq}`);
