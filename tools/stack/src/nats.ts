@@ -79,7 +79,14 @@ ${user('reader', READER_PERMISSIONS)}
   name: books
   listen: "${cluster.route.replace('nats://', '')}"
   routes: [${cluster.routes.map((route) => `"${route}"`).join(', ')}]
-}`);
+}
+# Asked to stop gracefully (SIGUSR2: lame duck mode, as the NATS Helm chart's preStop does), a
+# node takes no new clients and tells its clients to move, which ours do at once
+# (libs/nats-rpc) while it still routes their messages; a second later it closes the ones
+# left, one at a time, and exits. 30 s is the least nats-server 2.9 accepts: the time to close
+# many clients, not a wait when there are none left.
+lame_duck_grace_period: 1s
+lame_duck_duration: 30s`);
   }
   writeFileSync(file, `${sections.join('\n')}\n`, { mode: 0o600 });
 }
@@ -103,7 +110,8 @@ export async function startNats(dir: string, logDir: string, name = 'nats', { au
  * own store in `<dir>/<name>`, on free ports, with the same users (`auth`) on every node.
  * Resolves once a JetStream meta leader is elected and knows every node, so a stream with
  * `nodes` replicas can be created at once. A node stopped or killed and started again keeps
- * its ports, so it rejoins the cluster; it counts as ready once it is current again.
+ * its ports, so it rejoins the cluster; it counts as ready once it is current again. Stopped
+ * with `process.stop(15_000, 'SIGUSR2')`, it first sends its clients to the other nodes.
  */
 export async function startNatsCluster(dir: string, logDir: string, nodes: number, { auth = false } = {}): Promise<NatsServer[]> {
   const ports = await Promise.all(Array.from({ length: nodes }, async () => ({ client: await freePort(), route: await freePort(), monitor: await freePort() })));
