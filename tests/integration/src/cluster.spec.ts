@@ -30,6 +30,8 @@ let nc: NatsConnection;
 /** The stream's last sequence before the browsers connected: each sees every event after it. */
 let startSeq: number;
 const browsers: ResumingSseClient[] = [];
+/** The numbers printed at the end: requests, failures and retries of each test, restart times. */
+const report: Record<string, unknown> = {};
 const web = apiClient(() => `${topology.web!.url}/api`);
 
 beforeAll(async () => {
@@ -59,8 +61,6 @@ afterAll(async () => {
   await nc?.close();
   await topology?.stop();
 });
-
-const report: Record<string, unknown> = {};
 
 function streamInfo(): Promise<StreamInfo> {
   return jetstreamManager(nc).then((jsm) => jsm.streams.info(BOOK_EVENTS_STREAM));
