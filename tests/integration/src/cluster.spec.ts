@@ -85,6 +85,7 @@ const retryable = (response: ApiResponse) => RETRYABLE.has(problemType(response)
  */
 class ClientLoad {
   readonly load: SteadyLoad;
+  private readonly startedAt = performance.now();
   readonly retried: string[] = [];
   readonly keys: string[] = [];
   /** Each updater's book and the version its last committed update left. */
@@ -171,13 +172,11 @@ class ClientLoad {
     };
   }
 
-  /** Writes complete again after an outage: the longest time between two successful writes. */
-  get longestWriteGapMs(): number {
-    const done = this.load.outcomes
-      .filter((outcome) => outcome.kind !== 'read' && outcome.status < 400)
-      .map((outcome) => outcome.at + outcome.ms)
-      .sort((a, b) => a - b);
-    return Math.round(Math.max(0, ...done.slice(1).map((at, i) => at - done[i])));
+  /** How long writes stalled after `since` (performance.now()): until the first write sent after it succeeded. */
+  writeStallMs(since: number): number {
+    const after = since - this.startedAt;
+    const done = this.load.outcomes.filter((outcome) => outcome.kind !== 'read' && outcome.status < 400 && outcome.at >= after).map((outcome) => outcome.at + outcome.ms);
+    return Math.round(Math.min(...done) - after);
   }
 }
 
@@ -241,7 +240,7 @@ it('loses no read, no write and no event when the NATS node leading the stream i
   await leader.process.start();
   const restartMs = Math.round(performance.now() - restarting);
   await clients.load.completes(100);
-  const numbers = { ...(await clients.stop()), killed: leader.process.name, downMs: Math.round(restarting - killedAt), restartMs, longestWriteGapMs: clients.longestWriteGapMs };
+  const numbers = { ...(await clients.stop()), killed: leader.process.name, downMs: Math.round(restarting - killedAt), restartMs, writeStallMs: clients.writeStallMs(killedAt) };
   report.natsNodeKilled = numbers;
 
   expect({ failedReads: numbers.failedReads, failedWrites: numbers.failedWrites }).toEqual({ failedReads: {}, failedWrites: {} });
