@@ -150,8 +150,9 @@ class ClientLoad {
     for (let attempt = 0; ; attempt++) {
       let response = await send().catch(() => ({ status: 0, headers: new Headers(), body: { type: NETWORK_ERROR } }));
       if (response.status === 412 && attempt > 0 && onMismatch) response = (await onMismatch()) ?? response;
+      const answered = response.status > 0 && response.status < 400;
       const again = kind === 'read' ? response.status === 0 : retryable(response);
-      if (response.status < 400 || !again || attempt >= maxRetries || Date.now() > deadline) return { kind, status: response.status };
+      if (answered || !again || attempt >= maxRetries || Date.now() > deadline) return { kind, status: response.status };
       this.retried.push(`${kind} ${response.status} ${problemType(response)}`);
       await sleep(100);
     }
