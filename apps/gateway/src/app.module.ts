@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { ZodRequestPipe } from './errors/zod-request.pipe';
 import { HealthController } from './health/health.controller';
 import type { CallerLogFields } from './auth/authentication.hook';
+import { ShutdownDrain } from './shutdown-drain';
 
 // Server-kit's /metrics knows nothing of sign-in; Prometheus scrapes it on the internal network (Nginx does not expose it).
 Public()(MetricsController);
@@ -35,6 +36,7 @@ function callerLogFields(raw: IncomingMessage): Record<string, unknown> {
   ],
   controllers: [HealthController, MetricsController],
   providers: [
+    ShutdownDrain,
     { provide: APP_PIPE, useClass: ZodRequestPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],

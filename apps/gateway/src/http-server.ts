@@ -13,6 +13,7 @@ import { registerHttpTracing } from './observability/http-tracing';
 import { registerAuthentication } from './auth/authentication.hook';
 import { TokenVerifier } from './auth/token-verifier';
 import { requestIdFor } from './request-id';
+import { ShutdownDrain } from './shutdown-drain';
 
 /** The contract's limit on request bodies; Fastify answers 413 past it. */
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -57,7 +58,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerHttpMetrics(fastify);
-  closeConnectionsWhenShuttingDown(fastify);
+  closeConnectionsWhenShuttingDown(fastify, app.get(ShutdownDrain));
   // Before the rate limiter (preHandler), which counts a signed-in caller by subject.
   registerAuthentication(fastify, app.get(TokenVerifier, { strict: false }) ?? undefined);
 
@@ -110,16 +111,17 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
 }
 
 /**
- * Once shutdown starts, every response closes its connection. Node closes the idle keep-alive
- * connections when the server closes, but a connection busy with a request at that moment
- * would go back to idle afterwards and hold the process open for the keep-alive timeout.
+ * Once shutdown starts (the drain, then the close), every response closes its connection. Node
+ * closes the idle keep-alive connections when the server closes, but a connection busy with a
+ * request at that moment would go back to idle afterwards and hold the process open for the
+ * keep-alive timeout.
  */
-function closeConnectionsWhenShuttingDown(fastify: FastifyInstance): void {
+function closeConnectionsWhenShuttingDown(fastify: FastifyInstance, drain: ShutdownDrain): void {
   let closing = false;
   fastify.addHook('preClose', async () => {
     closing = true;
   });
   fastify.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
+    if (closing || drain.draining) reply.header('connection', 'close');
   });
 }

@@ -12,6 +12,9 @@ import { injectTraceContext } from './trace-context';
 
 const tracer = trace.getTracer('@books/nats-rpc');
 
+/** How long a request waits for a connection that has just dropped to come back (on another node of a cluster). */
+const RECONNECT_GRACE_MS = 1_000;
+
 export interface RpcRequestOptions {
   timeoutMs: number;
   requestId?: string;
@@ -79,9 +82,10 @@ export class NatsRpcClient {
   }
 
   private async send<T>(subject: string, payload: unknown, { timeoutMs, requestId, headers: extra, onReplyHeaders }: RpcRequestOptions, traced?: Context): Promise<T> {
-    // While reconnecting, nats.js would buffer the request and let it time out;
-    // answering at once is kinder to the caller and to the gateway's sockets.
-    if (!this.nats.connected) throw new RpcDisconnectedError(subject);
+    // While reconnecting, nats.js would buffer the request and let it time out; answering at
+    // once is kinder to the caller and to the gateway's sockets. Unless the connection has only
+    // just dropped: in a cluster the client is on another node a few milliseconds later.
+    if (!(await this.nats.reconnected(RECONNECT_GRACE_MS))) throw new RpcDisconnectedError(subject);
     const h = headers();
     if (requestId) h.set(REQUEST_ID_HEADER, requestId);
     for (const [name, value] of Object.entries(extra ?? {})) h.set(name, value);

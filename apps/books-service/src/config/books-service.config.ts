@@ -27,7 +27,7 @@ const schema = z.object({
   SEED_BOOKS: env.boolean(true),
   /** How long the event stream keeps events, so subscribers can replay that far back. */
   EVENTS_MAX_AGE_HOURS: env.positiveInt(24 * 30),
-  /** Copies of the event stream in a NATS cluster (1 for a single server). */
+  /** Copies of the event stream and of the outbox bucket in a NATS cluster (1 for a single server; 3 for three nodes). */
   EVENTS_REPLICAS: env.positiveInt(1),
   /** How long a replica may hold changes in its outbox without a sign of life before another replica publishes them. */
   OUTBOX_GRACE_MS: env.milliseconds(2_000),

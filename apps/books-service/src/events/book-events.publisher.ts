@@ -8,6 +8,7 @@ import { MessagingAttributes, contextFromTraceparent } from '@books/server-kit';
 import { type BookChangeDocument, toBook } from '../books/book.document';
 import { BookStateCache } from '../books/book-state.cache';
 import { eventPublishLag, eventsPublished } from './book-events.metrics';
+import { acrossFailover } from './jetstream-failover';
 
 const PUBLISH_TIMEOUT_MS = 2_000;
 const tracer = trace.getTracer('books-service');
@@ -47,7 +48,9 @@ export class BookEventsPublisher {
     if (change.requestId) h.set(REQUEST_ID_HEADER, change.requestId);
     const span = change.traceparent ? this.publishSpan(change.traceparent, subject, change.eventId, h) : undefined;
     try {
-      const ack = await this.js.publish(subject, JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h });
+      // De-duplicated by msgID, so a retry after a lost ack stores the event once.
+      const js = this.js;
+      const ack = await acrossFailover(() => js.publish(subject, JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h }));
       eventsPublished.inc({ type: event.type });
       eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
       this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, ack.seq);

@@ -9,7 +9,9 @@ import { WORKSPACE_ROOT } from '../workspace';
  * every process it started, in order, and leaves none behind.
  *
  *   WEB_PORT      where the app is served (default 8080, on 127.0.0.1; WEB_HOST to change)
- *   NATS_URL      use this NATS server instead of starting one
+ *   NATS_NODES    NATS servers to start (default 1); 3 makes a JetStream cluster whose
+ *                 event stream has 3 replicas, and every app is given every node
+ *   NATS_URL      use this NATS server (or several, comma-separated) instead of starting one
  *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB, as the
  *                 replicas' connection string (the database defaults to `books`)
  *   REPLICAS      books-service replicas (default 3)
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     name: 'local',
     replicas: settings.REPLICAS,
     natsUrl: settings.NATS_URL,
+    natsNodes: settings.NATS_NODES,
     mongoUrl: settings.MONGODB_URL,
     gatewayPort: settings.GATEWAY_PORT,
     gateways: 2,
