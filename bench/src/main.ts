@@ -87,7 +87,7 @@ async function benchReplicas(options: BenchOptions, replicas: number, outDir: st
     const name = index === 0 ? `bench-${replicas}` : `bench-${replicas}-${phase[0]}`;
     const inspect: Record<string, string> = options.profile ? { NODE_OPTIONS: INSPECT_NODE_OPTIONS } : {};
     const env = { gateway: { ...options.gatewayEnv, ...inspect }, service: { ...options.serviceEnv, ...inspect } };
-    const target = options.baseUrl ? externalTarget(options.baseUrl, options.natsUrl) : await startLocalTarget(replicas, name, env, options.tracing);
+    const target = options.baseUrl ? externalTarget(options.baseUrl, options.natsUrl) : await startLocalTarget(replicas, name, env, options.tracing === undefined ? {} : { tracing: { sampleRatio: options.tracing } });
     active = target;
     let ctx: BenchContext | undefined;
     try {

@@ -55,6 +55,7 @@ const KIND_LABEL: Record<ProcessKind, string> = {
   'books-service': 'books-svc (all)',
   nats: 'nats',
   ferretdb: 'ferretdb',
+  jaeger: 'jaeger',
   loadgen: 'load gen',
 };
 

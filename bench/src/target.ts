@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Topology, WORKSPACE_ROOT } from '@books/stack';
+import { Topology, type TopologyOptions, WORKSPACE_ROOT } from '@books/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CpuSeconds, type ProcessKind, type ProcessMap, cpuUsedBetween, round, sampleCpu } from './measure/cpu';
 import { rssBytes } from './measure/proc';
@@ -60,15 +60,15 @@ export async function startLocalTarget(
   replicas: number,
   name = `bench-${replicas}`,
   env: { gateway?: Record<string, string>; service?: Record<string, string> } = {},
-  tracing?: number,
+  shape: Pick<TopologyOptions, 'gateways' | 'natsNodes' | 'tracing'> = {},
 ): Promise<Target> {
   const topology = await Topology.start({
     name,
     replicas,
     webPort: 0,
-    ...(tracing !== undefined && { tracing: { sampleRatio: tracing } }),
     gatewayEnv: { ...GATEWAY_ENV, ...env.gateway },
     serviceEnv: { ...SERVICE_ENV, ...env.service },
+    ...shape,
   });
   const web = topology.web;
   if (!web) throw new Error('The topology started without Nginx');
@@ -86,13 +86,14 @@ export async function startLocalTarget(
     mongoUrl: topology.mongoUrl,
     processes: {
       nginx: pidsOf(web.process),
-      gateway: pidsOf(topology.gateway.process),
+      gateway: pidsOf(...topology.gateways.map((gateway) => gateway.process)),
       'books-service': pidsOf(...topology.services.map((service) => service.process)),
-      nats: topology.nats ? pidsOf(topology.nats.process) : undefined,
+      nats: topology.natsNodes.length > 0 ? pidsOf(...topology.natsNodes.map((node) => node.process)) : undefined,
       ferretdb: topology.mongo ? pidsOf(topology.mongo.process) : undefined,
+      jaeger: topology.jaeger ? pidsOf(topology.jaeger.process) : undefined,
       loadgen: LOAD_GENERATOR,
     },
-    memoryProcesses: [topology.gateway, ...topology.services]
+    memoryProcesses: [...topology.gateways, ...topology.services]
       .filter((app) => app.process.pid !== undefined)
       .map((app) => ({ name: app.process.name, pid: app.process.pid as number })),
     appLogs: [topology.gateway, ...topology.services].map((app) => ({ process: app.process.name, logFile: app.process.spec.logFile })),

@@ -1,7 +1,7 @@
 import { cpuSeconds, withDescendants } from './proc';
 
 /** The kinds of process whose CPU time each scenario reports, in table order. */
-export const PROCESS_KINDS = ['nginx', 'gateway', 'books-service', 'nats', 'ferretdb', 'loadgen'] as const;
+export const PROCESS_KINDS = ['nginx', 'gateway', 'books-service', 'nats', 'ferretdb', 'jaeger', 'loadgen'] as const;
 export type ProcessKind = (typeof PROCESS_KINDS)[number];
 
 /**
