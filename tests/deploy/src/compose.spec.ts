@@ -272,7 +272,7 @@ describe('settings', () => {
     for (const envFile of ['/dev/null', join(REPO, '.env.example')]) {
       const result = compose(['config', '--quiet'], { envFile, secrets: false });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY)_PASSWORD|IDENTITY_COOKIE_KEYS/);
+      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY|CLUSTER)_PASSWORD|IDENTITY_COOKIE_KEYS/);
     }
     const { IDENTITY_COOKIE_KEYS: _cookieKeys, ...natsOnly } = TEST_SECRETS;
     const result = compose(['config', '--quiet'], { secrets: false, env: natsOnly });
