@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { BOOK_EVENTS_STREAM } from '@books/contracts';
 import {
   ARTIFACTS_DIR,
   freePort,
@@ -103,6 +106,15 @@ it('books-service: installs its runtime dependencies alone, and serves from the 
   );
   serviceEnv = env;
   expect(healthcheckPasses('books-service', env)).toBe(true);
+  // It declared the event stream with Compose's EVENTS_REPLICAS: a copy on every node.
+  const nc = await connect({ servers: nats.url.split(','), user: env['NATS_USER'], pass: env['NATS_PASSWORD'] });
+  try {
+    const { config, cluster } = await (await jetstreamManager(nc)).streams.info(BOOK_EVENTS_STREAM);
+    expect(config.num_replicas).toBe(Number(env['EVENTS_REPLICAS']));
+    expect([cluster?.leader, ...(cluster?.replicas ?? []).map((replica) => replica.name)].sort()).toEqual(nats.nodes.map((node) => node.service));
+  } finally {
+    await nc.close();
+  }
 }, 240_000);
 
 it('gateway: installs its runtime dependencies alone, and reaches the books-service over NATS', async () => {
