@@ -87,7 +87,7 @@ async function benchReplicas(options: BenchOptions, replicas: number, outDir: st
     const name = index === 0 ? `bench-${replicas}` : `bench-${replicas}-${phase[0]}`;
     const inspect: Record<string, string> = options.profile ? { NODE_OPTIONS: INSPECT_NODE_OPTIONS } : {};
     const env = { gateway: { ...options.gatewayEnv, ...inspect }, service: { ...options.serviceEnv, ...inspect } };
-    const target = options.baseUrl ? externalTarget(options.baseUrl, options.natsUrl) : await startLocalTarget(replicas, name, env);
+    const target = options.baseUrl ? externalTarget(options.baseUrl, options.natsUrl) : await startLocalTarget(replicas, name, env, options.tracing);
     active = target;
     let ctx: BenchContext | undefined;
     try {
@@ -159,7 +159,8 @@ async function main(): Promise<number> {
       ? `Target: existing deployment at ${options.baseUrl}; CPU and memory of its processes are not available.`
       : `Target: local topology (tools/stack) per replica count ${options.replicas.join(', ')}; gateway rate limiting off (RATE_LIMIT_MAX=0), LOG_LEVEL=warn in gateway and books-service` +
           `${Object.keys(options.gatewayEnv).length ? `; gateway also ${JSON.stringify(options.gatewayEnv)}` : ''}` +
-          `${Object.keys(options.serviceEnv).length ? `; books-service also ${JSON.stringify(options.serviceEnv)}` : ''}.`,
+          `${Object.keys(options.serviceEnv).length ? `; books-service also ${JSON.stringify(options.serviceEnv)}` : ''}` +
+          `; tracing ${options.tracing === undefined ? 'off' : `on, ${options.tracing * 100} % of requests, to Jaeger`}.`,
   );
   log(`${options.connections} connections${options.writeConnections !== options.connections ? ` (${options.writeConnections} for create and update)` : ''}, ${options.warmupS} s warm-up + ${options.durationS} s per scenario; ${options.eventChanges} event changes. Results: ${relative(WORKSPACE_ROOT, outDir)}`);
   if (!options.baseUrl) buildIfMissing(log);

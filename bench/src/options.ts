@@ -27,6 +27,8 @@ export interface BenchOptions {
   /** Extra environment of the local gateway and books-service (e.g. READ_CACHE=false). */
   gatewayEnv: Record<string, string>;
   serviceEnv: Record<string, string>;
+  /** Share of requests traced in the local topology, with Jaeger started to take the spans; none: tracing off. */
+  tracing?: number;
   baseUrl?: string;
   natsUrl?: string;
   /** Where results go; default artifacts/bench/<timestamp>. */
@@ -52,6 +54,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --gateway-env K=V      extra gateway setting for the local topology (repeatable), e.g.
                          --gateway-env READ_CACHE=false to measure reads without its cache
   --service-env K=V      extra books-service setting (repeatable)
+  --tracing 0.01         trace this share of requests (0 to 1), with Jaeger started to take
+                         the spans (default: tracing off)
   --base-url <url>       benchmark an existing deployment (its Nginx root URL) instead of
                          starting one; CPU and memory are then not measured
   --nats-url <url>       with --base-url: NATS of that deployment, for direct-nats (as the user
@@ -81,6 +85,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       profile: { type: 'boolean', default: false },
       'gateway-env': { type: 'string', multiple: true, default: [] },
       'service-env': { type: 'string', multiple: true, default: [] },
+      tracing: { type: 'string' },
       'base-url': { type: 'string' },
       'nats-url': { type: 'string' },
       out: { type: 'string' },
@@ -130,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     profile: values.profile && !values['base-url'],
     gatewayEnv: settings('gateway-env', values['gateway-env']),
     serviceEnv: settings('service-env', values['service-env']),
+    ...(values.tracing !== undefined && { tracing: Math.min(1, number('tracing', values.tracing, 0, 0)) }),
     baseUrl: values['base-url'],
     natsUrl: values['nats-url'],
     outDir: values.out,

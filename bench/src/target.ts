@@ -60,11 +60,13 @@ export async function startLocalTarget(
   replicas: number,
   name = `bench-${replicas}`,
   env: { gateway?: Record<string, string>; service?: Record<string, string> } = {},
+  tracing?: number,
 ): Promise<Target> {
   const topology = await Topology.start({
     name,
     replicas,
     webPort: 0,
+    ...(tracing !== undefined && { tracing: { sampleRatio: tracing } }),
     gatewayEnv: { ...GATEWAY_ENV, ...env.gateway },
     serviceEnv: { ...SERVICE_ENV, ...env.service },
   });

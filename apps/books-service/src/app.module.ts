@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NatsModule } from '@books/nats-rpc';
-import { MetricsController, loggingModule } from '@books/server-kit';
+import { MetricsController, loggingModule, tracingModule } from '@books/server-kit';
 import { BooksModule } from './books/books.module';
 import { BooksServiceConfig } from './config/books-service.config';
 import { ConfigModule } from './config/config.module';
@@ -22,7 +22,12 @@ export class AppModule {
   static withConfig(config: BooksServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'books-service', httpRequests: false, level: config.LOG_LEVEL })],
+      imports: [
+        // First: tracing starts before anything that makes spans is built.
+        tracingModule({ service: 'books-service', sampleRatio: config.TRACING_SAMPLE_RATIO, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampling: 'follow' }),
+        ConfigModule.forRoot(config),
+        loggingModule({ service: 'books-service', httpRequests: false, level: config.LOG_LEVEL }),
+      ],
     };
   }
 }

@@ -24,6 +24,7 @@ async function bootstrap(): Promise<void> {
     strategy: new NatsRpcServer(() => app.get(NatsConnectionManager).connection, {
       queue: BOOKS_QUEUE_GROUP,
       logger: await app.resolve(PinoLogger),
+      tracing: config.TRACING_SAMPLE_RATIO > 0,
     }),
   });
   await app.init();

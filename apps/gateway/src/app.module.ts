@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { NatsModule } from '@books/nats-rpc';
-import { MetricsController, loggingModule } from '@books/server-kit';
+import { MetricsController, loggingModule, tracingModule } from '@books/server-kit';
 import { AuthModule } from './auth/auth.module';
 import { Public } from './auth/access.decorators';
 import { BooksModule } from './books/books.module';
@@ -13,6 +13,7 @@ import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { ZodRequestPipe } from './errors/zod-request.pipe';
 import { HealthController } from './health/health.controller';
 import type { CallerLogFields } from './auth/authentication.hook';
+import { ShutdownDrain } from './shutdown-drain';
 
 // Server-kit's /metrics knows nothing of sign-in; Prometheus scrapes it on the internal network (Nginx does not expose it).
 Public()(MetricsController);
@@ -35,6 +36,7 @@ function callerLogFields(raw: IncomingMessage): Record<string, unknown> {
   ],
   controllers: [HealthController, MetricsController],
   providers: [
+    ShutdownDrain,
     { provide: APP_PIPE, useClass: ZodRequestPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   ],
@@ -43,7 +45,12 @@ export class AppModule {
   static withConfig(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL, requestProps: callerLogFields })],
+      imports: [
+        // First: tracing starts before anything that makes spans is built.
+        tracingModule({ service: 'gateway', sampleRatio: config.TRACING_SAMPLE_RATIO, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampling: 'decide' }),
+        ConfigModule.forRoot(config),
+        loggingModule({ service: 'gateway', httpRequests: true, level: config.LOG_LEVEL, requestProps: callerLogFields }),
+      ],
     };
   }
 }

@@ -9,9 +9,11 @@ import { clientErrorHandler } from './errors/client-error.handler';
 import { frameworkErrors } from './errors/framework-errors';
 import { useStrictJsonParser } from './errors/strict-json.parser';
 import { registerHttpMetrics } from './observability/http-metrics';
+import { registerHttpTracing } from './observability/http-tracing';
 import { registerAuthentication } from './auth/authentication.hook';
 import { TokenVerifier } from './auth/token-verifier';
 import { requestIdFor } from './request-id';
+import { ShutdownDrain } from './shutdown-drain';
 
 /** The contract's limit on request bodies; Fastify answers 413 past it. */
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -50,11 +52,13 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   // Bodies are UTF-8 JSON or nothing: without Fastify's text/plain parser, anything else gets a 415.
   fastify.removeContentTypeParser('text/plain');
   useStrictJsonParser(fastify);
+  // First of the hooks: everything after it runs inside the request's span.
+  if (config.TRACING_SAMPLE_RATIO > 0) registerHttpTracing(fastify, { ignore: PROBES });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerHttpMetrics(fastify);
-  closeConnectionsWhenShuttingDown(fastify);
+  closeConnectionsWhenShuttingDown(fastify, app.get(ShutdownDrain));
   // Before the rate limiter (preHandler), which counts a signed-in caller by subject.
   registerAuthentication(fastify, app.get(TokenVerifier, { strict: false }) ?? undefined);
 
@@ -99,7 +103,7 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
   if (config.CORS_ORIGINS.length > 0) {
     app.enableCors({
       origin: config.CORS_ORIGINS,
-      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', REQUEST_ID_HEADER],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'last-event-id', 'traceparent', 'tracestate', REQUEST_ID_HEADER],
       exposedHeaders: ['etag', 'location', 'retry-after', 'www-authenticate', REQUEST_ID_HEADER],
       maxAge: 600,
     });
@@ -107,16 +111,17 @@ export async function configureHttp(app: NestFastifyApplication, config: Gateway
 }
 
 /**
- * Once shutdown starts, every response closes its connection. Node closes the idle keep-alive
- * connections when the server closes, but a connection busy with a request at that moment
- * would go back to idle afterwards and hold the process open for the keep-alive timeout.
+ * Once shutdown starts (the drain, then the close), every response closes its connection. Node
+ * closes the idle keep-alive connections when the server closes, but a connection busy with a
+ * request at that moment would go back to idle afterwards and hold the process open for the
+ * keep-alive timeout.
  */
-function closeConnectionsWhenShuttingDown(fastify: FastifyInstance): void {
+function closeConnectionsWhenShuttingDown(fastify: FastifyInstance, drain: ShutdownDrain): void {
   let closing = false;
   fastify.addHook('preClose', async () => {
     closing = true;
   });
   fastify.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
+    if (closing || drain.draining) reply.header('connection', 'close');
   });
 }

@@ -54,7 +54,8 @@ export async function natsClosedLoop(nc: NatsConnection, call: NatsCall, concurr
 
 async function withNats<T>(ctx: BenchContext, use: (nc: NatsConnection) => Promise<T>): Promise<T> {
   if (!ctx.target.natsUrl) throw new Error('No NATS URL');
-  const nc = await connect({ servers: ctx.target.natsUrl, name: 'bench', ...ctx.target.natsUser });
+  // NATS_URL style: one server, or every node of a cluster, comma-separated (nats.js wants an array).
+  const nc = await connect({ servers: ctx.target.natsUrl.split(','), name: 'bench', ...ctx.target.natsUser });
   try {
     return await use(nc);
   } finally {

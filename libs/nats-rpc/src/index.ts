@@ -5,3 +5,4 @@ export * from './nats-rpc.client';
 export * from './nats-rpc.context';
 export * from './nats-rpc.server';
 export * from './rpc.errors';
+export * from './trace-context';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { type Observable, Subject } from 'rxjs';
+import { type Observable, Subject, filter, firstValueFrom, timeout } from 'rxjs';
 import { NATS_MODULE_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
 
@@ -16,6 +16,8 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
   private readonly logger = new Logger(NatsConnectionManager.name);
   private nc?: NatsConnection;
   private isConnected = false;
+  /** When the connection last dropped. */
+  private disconnectedAt = 0;
   private readonly changes = new Subject<boolean>();
 
   /** Emits false when the connection drops and true when it is back. */
@@ -54,6 +56,22 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
     return this.isConnected && !!this.nc && !this.nc.isClosed();
   }
 
+  /**
+   * Resolves true once connected: at once while connected, else if the client is back within
+   * `graceMs` of losing the connection. Given a cluster, it moves to another node in
+   * milliseconds (the node it was on restarting, say): worth a short wait. A NATS that stays
+   * away is down, and callers fail fast from then on.
+   */
+  async reconnected(graceMs: number): Promise<boolean> {
+    if (this.connected) return true;
+    const left = this.disconnectedAt + graceMs - Date.now();
+    if (left <= 0) return false;
+    return firstValueFrom(this.changes.pipe(filter(Boolean), timeout({ first: left }))).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const nc = this.nc;
     if (!nc || nc.isClosed()) return;
@@ -80,6 +98,7 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
       switch (status.type) {
         case 'disconnect':
           this.isConnected = false;
+          this.disconnectedAt = Date.now();
           this.changes.next(false);
           this.logger.warn(`Lost NATS connection to ${status.server}`);
           break;
@@ -87,6 +106,13 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
           this.isConnected = true;
           this.changes.next(true);
           this.logger.log(`Reconnected to NATS at ${status.server}`);
+          break;
+        case 'ldm':
+          // The server is going away (lame duck mode: a node of a cluster being restarted) and
+          // will close this connection soon. Moving now, while it still routes messages, loses
+          // less than being cut off: the client is on another node within milliseconds.
+          this.logger.log('The NATS server is shutting down (lame duck mode); moving to another server');
+          nc.reconnect().catch((error: Error) => this.logger.warn(`Could not move to another NATS server: ${error.message}`));
           break;
         case 'error':
           this.logger.error(`NATS error: ${status.error.message}`);

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ClosedConnectionError, DrainingConnectionError, type MsgHdrs, RequestError, TimeoutError, headers } from '@nats-io/transport-node';
+import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { REQUEST_ID_HEADER, isErrorReply, type RpcReply } from '@books/contracts';
+import { MessagingAttributes } from '@books/server-kit';
 import { NatsConnectionManager } from './nats-connection.manager';
 import { RpcDisconnectedError, RpcNoRespondersError, RpcReplyError, RpcTimeoutError } from './rpc.errors';
 import { encodeJson } from './json.codec';
 import { type RpcOutcome, rpcClientDuration, rpcClientRetries } from './rpc.metrics';
+import { injectTraceContext } from './trace-context';
+
+const tracer = trace.getTracer('@books/nats-rpc');
+
+/** How long a request waits for a connection that has just dropped to come back (on another node of a cluster). */
+const RECONNECT_GRACE_MS = 1_000;
 
 export interface RpcRequestOptions {
   timeoutMs: number;
@@ -43,24 +52,44 @@ export class NatsRpcClient {
 
   private async measured<T>(subject: string, payload: unknown, options: RpcRequestOptions): Promise<T> {
     const stopTimer = rpcClientDuration.startTimer({ subject });
+    // A span per try, only inside a sampled trace. While tracing is off no span is ever active;
+    // inside an unsampled one, its context still goes along, so the service does not trace either.
+    const parent = context.active();
+    const active = trace.getSpan(parent);
+    const span = active?.isRecording()
+      ? tracer.startSpan(
+          `request ${subject}`,
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { [MessagingAttributes.system]: 'nats', [MessagingAttributes.destination]: subject, [MessagingAttributes.operationName]: 'request', [MessagingAttributes.operationType]: 'send' },
+          },
+          parent,
+        )
+      : undefined;
     let outcome: RpcOutcome = 'ok';
     try {
-      return await this.send<T>(subject, payload, options);
+      return await this.send<T>(subject, payload, options, active && (span ? trace.setSpan(parent, span) : parent));
     } catch (error) {
       outcome = outcomeOf(error);
+      span?.setAttribute(ATTR_ERROR_TYPE, outcome);
+      // A reply error is the service's answer (a 404, a 412); the others are failures of the hop.
+      if (!(error instanceof RpcReplyError)) span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
       throw error;
     } finally {
       stopTimer({ outcome });
+      span?.end();
     }
   }
 
-  private async send<T>(subject: string, payload: unknown, { timeoutMs, requestId, headers: extra, onReplyHeaders }: RpcRequestOptions): Promise<T> {
-    // While reconnecting, nats.js would buffer the request and let it time out;
-    // answering at once is kinder to the caller and to the gateway's sockets.
-    if (!this.nats.connected) throw new RpcDisconnectedError(subject);
+  private async send<T>(subject: string, payload: unknown, { timeoutMs, requestId, headers: extra, onReplyHeaders }: RpcRequestOptions, traced?: Context): Promise<T> {
+    // While reconnecting, nats.js would buffer the request and let it time out; answering at
+    // once is kinder to the caller and to the gateway's sockets. Unless the connection has only
+    // just dropped: in a cluster the client is on another node a few milliseconds later.
+    if (!(await this.nats.reconnected(RECONNECT_GRACE_MS))) throw new RpcDisconnectedError(subject);
     const h = headers();
     if (requestId) h.set(REQUEST_ID_HEADER, requestId);
     for (const [name, value] of Object.entries(extra ?? {})) h.set(name, value);
+    if (traced) injectTraceContext(traced, h);
     let reply: RpcReply<T>;
     try {
       const msg = await this.nats.connection.request(subject, encodeJson(payload), { timeout: timeoutMs, headers: h });

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import type { PinoLogger } from 'nestjs-pino';
 import { lastValueFrom } from 'rxjs';
 import { ErrorCode, type ReplyError, type RpcReply } from '@books/contracts';
+import { MessagingAttributes } from '@books/server-kit';
 import { encodeJson } from './json.codec';
 import { NatsRpcContext } from './nats-rpc.context';
 import { rpcServerDuration, rpcServerInFlight } from './rpc.metrics';
+import { extractTraceContext } from './trace-context';
+
+const tracer = trace.getTracer('@books/nats-rpc');
 
 export interface NatsRpcServerOptions {
   /** Replicas in the same queue group share the requests: each one is handled once. */
@@ -17,6 +23,11 @@ export interface NatsRpcServerOptions {
    * and subject (the NATS counterpart of pino-http's request logging).
    */
   logger?: PinoLogger;
+  /**
+   * Trace each request (OpenTelemetry): a span per request, child of the trace context in
+   * its headers, active while the handler runs. Off: the headers are not even looked at.
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -29,7 +40,7 @@ export interface NatsRpcServerOptions {
 export class NatsRpcServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(NatsRpcServer.name);
   private subscriptions: Subscription[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly connection: () => NatsConnection,
@@ -80,20 +91,45 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     return this.connection() as T;
   }
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<unknown>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
 
-  private handle(msg: Msg, handler: MessageHandler): Promise<void> {
+  private handle(msg: Msg, handler: MessageHandler): Promise<string> {
     const context = new NatsRpcContext([msg.subject, msg.headers]);
     const { logger } = this.options;
-    if (!logger) return this.answer(msg, handler, context);
+    const answer = () => (this.options.tracing ? this.traced(msg, handler, context) : this.answer(msg, handler, context));
+    if (!logger) return answer();
     const bindings = { requestId: context.getRequestId() ?? randomUUID(), subject: msg.subject };
-    return logger.runInContext(() => this.answer(msg, handler, context), { bindings });
+    return logger.runInContext(answer, { bindings });
   }
 
-  private async answer(msg: Msg, handler: MessageHandler, context: NatsRpcContext): Promise<void> {
+  /** Answers inside a span (when the caller's trace is sampled), which is active for the handler. */
+  private async traced(msg: Msg, handler: MessageHandler, rpcContext: NatsRpcContext): Promise<string> {
+    const parent = extractTraceContext(msg.headers);
+    const span = tracer.startSpan(`process ${msg.subject}`, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      span.setAttributes({
+        [MessagingAttributes.system]: 'nats',
+        [MessagingAttributes.destination]: msg.subject,
+        [MessagingAttributes.operationName]: 'process',
+        [MessagingAttributes.operationType]: 'process',
+        [MessagingAttributes.consumerGroup]: this.options.queue,
+      });
+    }
+    try {
+      const outcome = await context.with(trace.setSpan(parent, span), () => this.answer(msg, handler, rpcContext));
+      if (outcome !== 'ok') span.setAttribute(ATTR_ERROR_TYPE, outcome);
+      if (outcome === ErrorCode.Internal) span.setStatus({ code: SpanStatusCode.ERROR });
+      return outcome;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Handles the request and replies; resolves to the outcome (`ok` or the reply's error code). */
+  private async answer(msg: Msg, handler: MessageHandler, context: NatsRpcContext): Promise<string> {
     const started = performance.now();
     rpcServerInFlight.inc();
     let reply: RpcReply<unknown>;
@@ -112,6 +148,7 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     const line = { outcome, durationMs: Math.round(seconds * 10_000) / 10 };
     if (outcome === ErrorCode.Internal) this.options.logger?.error(line, `${msg.subject} failed`);
     else this.options.logger?.info(line, `${msg.subject} ${outcome}`);
+    return outcome;
   }
 }
 

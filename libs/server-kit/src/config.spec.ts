@@ -47,6 +47,7 @@ describe('env', () => {
     LIMIT: env.count(1_200),
     SEED: env.boolean(true),
     HOST: env.text('0.0.0.0'),
+    RATIO: env.ratio(0),
   });
 
   it.each([
@@ -66,6 +67,12 @@ describe('env', () => {
     ['SEED', ''],
     ['SEED', 'yes'],
     ['HOST', ''],
+    ['RATIO', ''],
+    ['RATIO', '.5'],
+    ['RATIO', '1.5'],
+    ['RATIO', '-0.1'],
+    ['RATIO', '1e-2'],
+    ['RATIO', '10%'],
   ])('stops on %s=%j, naming it, instead of taking a default or 0', (name, value) => {
     expect(configErrorFor({ [name]: value }, numbers)).toMatch(new RegExp(`^Invalid configuration:\\n {2}${name}: `));
   });
@@ -77,14 +84,16 @@ describe('env', () => {
   });
 
   it('takes well-formed values, 0 where 0 is allowed', () => {
-    expect(loadConfig(numbers, { PORT: '0', TIMEOUT_MS: '1', POOL: '12', LIMIT: '0', SEED: '0', HOST: '::' })).toEqual({
+    expect(loadConfig(numbers, { PORT: '0', TIMEOUT_MS: '1', POOL: '12', LIMIT: '0', SEED: '0', HOST: '::', RATIO: '0.01' })).toEqual({
       PORT: 0,
       TIMEOUT_MS: 1,
       POOL: 12,
       LIMIT: 0,
       SEED: false,
       HOST: '::',
+      RATIO: 0.01,
     });
+    expect(loadConfig(numbers, { RATIO: '1' })).toMatchObject({ RATIO: 1 });
   });
 
   describe('mongoUrl', () => {

@@ -41,6 +41,14 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** A decimal from 0 to 1 (`0`, `0.01`, `1`), nothing else: no `''`, `'.5'` or `'1e-2'`. */
+const ratio = () =>
+  z
+    .string()
+    .regex(/^(0|1)(\.\d+)?$/, { error: (issue) => `must be a number from 0 to 1, not ${JSON.stringify(issue.input)}` })
+    .transform(Number)
+    .pipe(z.number().min(0).max(1));
+
 /** Each comma-separated part parses as a URL with a host, and matches `protocols`. */
 const urls = (protocols: RegExp) =>
   z.string().refine(
@@ -76,6 +84,8 @@ export const env = {
   positiveInt: (fallback: number, max = Number.MAX_SAFE_INTEGER) => integer(1, max).default(fallback),
   /** 0 or more, for settings where 0 means "off". */
   count: (fallback: number) => integer(0, Number.MAX_SAFE_INTEGER).default(fallback),
+  /** A share from 0 to 1, such as a sample ratio. */
+  ratio: (fallback: number) => ratio().default(fallback),
   boolean: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'], { error: (issue) => `must be true or false, not ${JSON.stringify(issue.input)}` })

@@ -36,12 +36,13 @@ it('is really checked: Compose rejects a broken copy of the file', () => {
   expect(result.stderr).toMatch(/condition/);
 });
 
-it('runs a MongoDB replica set, a NATS cluster, the books-service replicas, the identity provider, two gateways and web', () => {
+it('runs a MongoDB replica set, a NATS cluster, the books-service replicas, the identity provider, two gateways, web and jaeger', () => {
   expect(Object.keys(model.services).sort()).toEqual([
     'books-service',
     'gateway',
     'gateway-2',
     'identity',
+    'jaeger',
     ...MONGO,
     ...NATS,
     'web',
@@ -52,9 +53,10 @@ it('runs a MongoDB replica set, a NATS cluster, the books-service replicas, the 
   expect(model.name).toBe('books-catalogue');
 });
 
-it('publishes web on ${WEB_PORT:-8080} and the identity provider on ${IDENTITY_PORT:-8081}, and nothing else', () => {
+it('publishes web on ${WEB_PORT:-8080}, the identity provider on ${IDENTITY_PORT:-8081}, Jaeger on ${JAEGER_PORT:-16686}, and nothing else', () => {
   const published = Object.entries(model.services).filter(([, service]) => service.ports?.length);
-  expect(published.map(([name]) => name).sort()).toEqual(['identity', 'web']);
+  expect(published.map(([name]) => name).sort()).toEqual(['identity', 'jaeger', 'web']);
+  expect(model.services['jaeger'].ports).toEqual([expect.objectContaining({ target: 16686, published: '16686', protocol: 'tcp' })]);
   expect(model.services['web'].ports).toEqual([expect.objectContaining({ target: 8080, published: '8080', protocol: 'tcp' })]);
   // Browsers sign in there: its issuer is the published address.
   expect(model.services['identity'].ports).toEqual([expect.objectContaining({ target: imageFor('identity').port, published: '8081', protocol: 'tcp' })]);
@@ -76,6 +78,8 @@ it('starts each service after what it needs is healthy', () => {
     // All of each cluster: the first start creates the event stream with a replica on every NATS node.
     'books-service': [...MONGO, ...NATS],
     identity: [],
+    // The apps send spans when Jaeger is there and drop them when not: they do not wait for it.
+    jaeger: [],
     gateway: ['books-service', 'identity', ...NATS],
     'gateway-2': ['books-service', 'identity', ...NATS],
     web: ['gateway', 'gateway-2'],
@@ -190,7 +194,7 @@ describe('the MongoDB replica set', () => {
 });
 
 it('pins the versions of the images it pulls', () => {
-  for (const name of [...MONGO, ...NATS]) {
+  for (const name of [...MONGO, ...NATS, 'jaeger']) {
     expect([name, model.services[name].image]).toEqual([name, expect.stringMatching(PINNED_IMAGE)]);
   }
   // One version in each cluster.
@@ -302,6 +306,15 @@ describe('settings', () => {
       expect([node, services[node].environment]).toEqual([node, natsSecrets]);
       const command = services[node].command ?? [];
       expect([node, command[command.indexOf('--config') + 1]]).toEqual([node, '/etc/nats/nats.conf']);
+    }
+  });
+
+  it("sends every app's traces to the jaeger service, at the sample ratio of the settings (1 % by default)", () => {
+    for (const name of ['books-service', 'gateway', 'gateway-2']) {
+      expect([name, model.services[name].environment]).toEqual([
+        name,
+        expect.objectContaining({ TRACING_SAMPLE_RATIO: '0.01', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' }),
+      ]);
     }
   });
 

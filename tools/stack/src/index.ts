@@ -9,3 +9,4 @@ export * from './workspace';
 export * from './tcp-proxy';
 export * from './nginx';
 export * from './identity';
+export * from './jaeger';

@@ -82,7 +82,10 @@ http {
   default_type application/octet-stream;
   sendfile on;
   keepalive_timeout 65;
-  access_log ${join(prefix, 'logs', 'access.log')};
+  # As deploy/nginx/nginx.conf: each line ends with the trace id of the request's traceparent.
+  map $http_traceparent $trace_id { "~^[0-9a-f]{2}-(?<id>[0-9a-f]{32})-" $id; default -; }
+  log_format traced '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" trace_id=$trace_id';
+  access_log ${join(prefix, 'logs', 'access.log')} traced;
   ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}
   include ${join(prefix, 'conf.d', '*.conf')};
 }

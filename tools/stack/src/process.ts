@@ -168,15 +168,18 @@ export class ManagedProcess {
     if (this.spec.echo) process.stdout.write(`[${this.name}] ${line}\n`);
   }
 
-  /** SIGTERM, and SIGKILL if it has not exited after `graceMs`. Resolves with how it exited. */
-  async stop(graceMs = 10_000): Promise<ExitStatus | undefined> {
+  /**
+   * SIGTERM (or another signal that asks for a graceful stop, such as nats-server's SIGUSR2),
+   * and SIGKILL if it has not exited after `graceMs`. Resolves with how it exited.
+   */
+  async stop(graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<ExitStatus | undefined> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     if (!this.child || !this.exit) return undefined;
     if (this.running) {
       this.child.kill('SIGCONT');
-      this.child.kill('SIGTERM');
+      this.child.kill(signal);
       const timer = setTimeout(() => this.child && killGroup(this.child), graceMs);
       await this.exit.finally(() => clearTimeout(timer));
     }

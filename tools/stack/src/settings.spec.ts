@@ -3,7 +3,7 @@ import { loadStartSettings } from './settings';
 
 describe(loadStartSettings.name, () => {
   it('defaults to the README topology', () => {
-    expect(loadStartSettings({})).toEqual({ WEB_PORT: 8080, WEB_HOST: '127.0.0.1', SERVER_NAMES: 'localhost 127.0.0.1', GATEWAY_PORT: 3000, IDENTITY_PORT: 3100, REPLICAS: 3, RESTART: true });
+    expect(loadStartSettings({})).toEqual({ WEB_PORT: 8080, WEB_HOST: '127.0.0.1', SERVER_NAMES: 'localhost 127.0.0.1', GATEWAY_PORT: 3000, IDENTITY_PORT: 3100, REPLICAS: 3, NATS_NODES: 1, RESTART: true, TRACING_SAMPLE_RATIO: 0, JAEGER_PORT: 16686 });
   });
 
   it('passes a MongoDB seed list with credentials and options through unchanged', () => {
@@ -12,6 +12,11 @@ describe(loadStartSettings.name, () => {
       MONGODB_URL: url,
       NATS_URL: 'nats://a:4222,nats://b:4222',
     });
+  });
+
+  it('takes a NATS cluster size, but not together with servers to use instead', () => {
+    expect(loadStartSettings({ NATS_NODES: '3' })).toMatchObject({ NATS_NODES: 3 });
+    expect(() => loadStartSettings({ NATS_NODES: '3', NATS_URL: 'nats://a:4222' })).toThrow(/NATS_NODES: /);
   });
 
   it.each([
@@ -28,6 +33,9 @@ describe(loadStartSettings.name, () => {
     ['MONGODB_URL', ''],
     ['MONGODB_URL', 'db1:27017/books'],
     ['RESTART', 'maybe'],
+    ['TRACING_SAMPLE_RATIO', '5'],
+    ['NATS_NODES', '0'],
+    ['NATS_NODES', '6'],
   ])('stops on %s=%j, naming it', (name, value) => {
     expect(() => loadStartSettings({ [name]: value })).toThrow(ConfigError);
     expect(() => loadStartSettings({ [name]: value })).toThrow(new RegExp(`^Invalid configuration:\\n {2}${name}: `));

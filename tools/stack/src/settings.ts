@@ -13,11 +13,22 @@ const schema = z.object({
   IDENTITY_PORT: env.port(3100),
   /** books-service replicas; more than fit on a laptop is a typo. */
   REPLICAS: env.positiveInt(3, 32),
+  /**
+   * NATS servers to start: 3 makes a JetStream cluster and gives the event stream 3 replicas.
+   * JetStream keeps at most 5 copies of a stream.
+   */
+  NATS_NODES: env.positiveInt(1, 5),
   /** Use these servers instead of starting them. */
   NATS_URL: env.optionalUrl(/^(nats|tls):\/\/.+/),
   MONGODB_URL: env.optionalMongoUrl(),
+  /** The share of requests traced; above 0, Jaeger starts too (its UI on JAEGER_PORT). */
+  TRACING_SAMPLE_RATIO: env.ratio(0),
+  JAEGER_PORT: env.port(16686),
   /** Restart a server that dies, with backoff (like Compose's `restart: unless-stopped`). */
   RESTART: env.boolean(true),
+}).refine((settings) => !(settings.NATS_URL && settings.NATS_NODES > 1), {
+  error: 'NATS_NODES starts servers and NATS_URL names servers to use instead: set one of them',
+  path: ['NATS_NODES'],
 });
 
 /** `npm start`'s settings, checked like the apps' own: a bad one stops start-up, named. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { type HttpApp, startBooksService, startGateway } from './apps';
 import { type MongoServer, startFerretDb } from './ferretdb';
 import { IDENTITY_AUDIENCE, type IdentityServer, startIdentity } from './identity';
-import { type NatsRole, type NatsServer, startNats } from './nats';
+import { type JaegerServer, startJaeger } from './jaeger';
+import { type NatsRole, type NatsServer, startNats, startNatsCluster } from './nats';
 import { type NginxOptions, type WebServer, startNginx } from './nginx';
 import { freePort } from './ports';
 import { type ManagedProcess, type RestartPolicy } from './process';
@@ -19,6 +20,11 @@ export interface TopologyOptions {
   replicas?: number;
   /** Use this NATS instead of starting one. */
   natsUrl?: string;
+  /**
+   * NATS servers to start (default 1). More make one JetStream cluster (nats-1, nats-2, ...),
+   * every client is given every node, and the event stream gets one replica per node.
+   */
+  natsNodes?: number;
   /**
    * Use this MongoDB instead of starting FerretDB: a connection string passed to the replicas
    * as it is (seed list, credentials, options), with `databaseName` set in it when given.
@@ -56,6 +62,11 @@ export interface TopologyOptions {
   identityPort?: number;
   /** The web app's redirect URIs for the IdP's `books-web` client (default: the Nginx origin's `/` when `webPort` is fixed, else http://127.0.0.1:4200/). */
   webRedirectUris?: string[];
+  /**
+   * Start Jaeger and send it the apps' traces: every gateway and replica gets
+   * TRACING_SAMPLE_RATIO and OTEL_EXPORTER_OTLP_ENDPOINT. Off: the apps trace nothing.
+   */
+  tracing?: { sampleRatio: number; /** Jaeger's UI port (default: any free one). */ queryPort?: number };
 }
 
 /**
@@ -67,11 +78,16 @@ export class Topology {
   readonly services: HttpApp[] = [];
   /** Every gateway: `gateway`, `gateway-2`, ... */
   readonly gateways: HttpApp[] = [];
+  /** The first NATS server (the only one unless `natsNodes` is more than 1). */
   nats?: NatsServer;
+  /** Every NATS server the topology started: nats-1, nats-2, ... in a cluster. */
+  natsNodes: NatsServer[] = [];
   mongo?: MongoServer;
   web?: WebServer;
   /** The identity provider, when started with `identity: true`. */
   identity?: IdentityServer;
+  /** Jaeger, when started with `tracing`: its `queryUrl` is the UI and the trace API. */
+  jaeger?: JaegerServer;
   natsUrl!: string;
   mongoUrl!: string;
   readonly logDir: string;
@@ -99,21 +115,28 @@ export class Topology {
    * read the event stream and send requests). The NATS it starts lets no one in without a
    * user; one given in `natsUrl` is used as it is.
    */
-  natsOptions(role: NatsRole = 'reader'): { servers: string; user?: string; pass?: string } {
+  natsOptions(role: NatsRole = 'reader'): { servers: string[]; user?: string; pass?: string } {
     const credentials = this.nats?.users?.[role];
-    return { servers: this.natsUrl, ...(credentials && { user: credentials.user, pass: credentials.pass }) };
+    // nats.js takes several servers as an array; NATS_URL lists them comma-separated.
+    return { servers: this.natsUrl.split(','), ...(credentials && { user: credentials.user, pass: credentials.pass }) };
   }
 
-  /** The same as environment variables for a process: NATS_URL, NATS_USER and NATS_PASSWORD. */
+  /** The same as environment variables for a process: NATS_URL (every server, comma-separated), NATS_USER and NATS_PASSWORD. */
   natsEnv(role: NatsRole = 'reader'): Record<string, string> {
     const { servers, user, pass } = this.natsOptions(role);
-    return { NATS_URL: servers, ...(user && pass && { NATS_USER: user, NATS_PASSWORD: pass }) };
+    return { NATS_URL: servers.join(','), ...(user && pass && { NATS_USER: user, NATS_PASSWORD: pass }) };
   }
 
   /** How a gateway checks tokens: against the IdP when there is one, else not at all (AUTH=off, apps.ts). */
   identityEnv(): Record<string, string> {
     if (!this.identity) return {};
     return { AUTH: 'oidc', OIDC_ISSUER: this.identity.issuer, OIDC_AUDIENCE: IDENTITY_AUDIENCE };
+  }
+
+  /** Where the apps send their traces, and how many: nothing without `tracing`. */
+  tracingEnv(): Record<string, string> {
+    if (!this.options.tracing || !this.jaeger) return {};
+    return { TRACING_SAMPLE_RATIO: String(this.options.tracing.sampleRatio), OTEL_EXPORTER_OTLP_ENDPOINT: this.jaeger.otlpEndpoint };
   }
 
   /** The first gateway (the one on `gatewayPort`). */
@@ -126,13 +149,16 @@ export class Topology {
   }
 
   private async startAll(): Promise<void> {
-    const [nats, mongo] = await Promise.all([
-      this.options.natsUrl ? undefined : startNats(join(this.dataDir, 'nats'), this.logDir, 'nats', { auth: true }),
+    const [natsNodes, mongo, jaeger] = await Promise.all([
+      this.options.natsUrl ? [] : this.startNats(),
       this.options.mongoUrl ? undefined : startFerretDb(join(this.dataDir, 'ferretdb'), this.logDir),
+      this.options.tracing ? startJaeger(this.logDir, { queryPort: this.options.tracing.queryPort }) : undefined,
     ]);
-    this.nats = nats;
+    this.natsNodes.push(...natsNodes);
+    this.nats = natsNodes[0];
     this.mongo = mongo;
-    this.natsUrl = this.options.natsUrl ?? (nats as NatsServer).url;
+    this.jaeger = jaeger;
+    this.natsUrl = this.options.natsUrl ?? natsNodes.map((node) => node.url).join(',');
     // The IdP needs the web app's address (its redirect URI) before Nginx starts: pick the port now.
     const webPort = this.options.webPort === 0 && this.options.identity ? await freePort() : this.options.webPort;
     if (this.options.identity) {
@@ -164,7 +190,15 @@ export class Topology {
         settings: { ...(this.identity && { IDENTITY_ORIGIN: new URL(this.identity.issuer).origin }), ...this.options.webSettings },
       });
     }
-    for (const server of [this.nats, this.mongo, this.identity, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
+    for (const server of [...this.natsNodes, this.mongo, this.jaeger, this.identity, ...this.gateways, this.web]) this.superviseRestarts(server?.process);
+  }
+
+  /** One NATS server, or a cluster of `natsNodes`; either way only the topology's users get in. */
+  private async startNats(): Promise<NatsServer[]> {
+    const nodes = this.options.natsNodes ?? 1;
+    const dir = join(this.dataDir, 'nats');
+    if (nodes === 1) return [await startNats(dir, this.logDir, 'nats', { auth: true })];
+    return startNatsCluster(dir, this.logDir, nodes, { auth: true });
   }
 
   private superviseRestarts(process: ManagedProcess | undefined): void {
@@ -178,7 +212,7 @@ export class Topology {
       name: n === 1 ? 'gateway' : `gateway-${n}`,
       natsUrl: this.natsUrl,
       logDir: this.logDir,
-      env: { ...this.natsEnv('gateway'), ...this.identityEnv(), ...this.options.gatewayEnv },
+      env: { ...this.natsEnv('gateway'), ...this.identityEnv(), ...this.tracingEnv(), ...this.options.gatewayEnv },
       echo: this.options.echo,
       port: n === 1 ? this.options.gatewayPort : undefined,
     });
@@ -193,7 +227,8 @@ export class Topology {
       natsUrl,
       mongoUrl: this.mongoUrl,
       logDir: this.logDir,
-      env: { ...this.natsEnv('books-service'), NATS_URL: natsUrl, ...this.options.serviceEnv },
+      // The event stream (and the outbox bucket) with a copy on each NATS node.
+      env: { ...this.natsEnv('books-service'), NATS_URL: natsUrl, ...(this.natsNodes.length > 1 && { EVENTS_REPLICAS: String(this.natsNodes.length) }), ...this.tracingEnv(), ...this.options.serviceEnv },
       echo: this.options.echo,
     });
     this.services.push(service);
@@ -206,7 +241,8 @@ export class Topology {
     await this.web?.process.stop();
     await Promise.all(this.gateways.map((gateway) => gateway.process.stop()));
     await Promise.all(this.services.map((service) => service.process.stop()));
-    await Promise.all([this.nats?.process.stop(), this.mongo?.process.stop(), this.identity?.process.stop()]);
+    // Jaeger among the last: the apps send their last spans as they stop.
+    await Promise.all([...this.natsNodes.map((node) => node.process.stop()), this.mongo?.process.stop(), this.identity?.process.stop(), this.jaeger?.process.stop()]);
     if (!this.options.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

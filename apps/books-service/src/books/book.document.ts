@@ -43,6 +43,12 @@ export interface BookChangeDocument {
   actor?: RecordedActor;
   /** For a create with an Idempotency-Key: hash of the request body, so a retry can be told from a reuse. */
   fingerprint?: string;
+  /**
+   * The writing request's trace context (W3C traceparent), only when that request was traced:
+   * the database spans of its commit round and its event's publish join the request's trace,
+   * even when the relay publishes the event later, on another replica.
+   */
+  traceparent?: string;
 }
 
 export function changeId(bookId: string, version: number): string {

@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MongoError, MongoServerSelectionError } from 'mongodb';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
+import { ATTR_DB_COLLECTION_NAME, ATTR_DB_OPERATION_BATCH_SIZE, ATTR_DB_OPERATION_NAME, ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
 import { IMPORT_LIMITS } from '@books/contracts';
+import { contextFromTraceparent } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
 import { OutcomeUnknownError, ServiceUnavailableError } from '../errors/domain.errors';
 import { commitBatchSize, commitStepDuration } from '../events/book-events.metrics';
@@ -38,8 +42,16 @@ interface Submission {
 
 /** One book's writes of a round: consecutive versions, built one on the other. */
 interface Chain {
-  links: { submission: Submission; change: BookChangeDocument; before: PublishedState }[];
+  links: Link[];
 }
+
+interface Link {
+  submission: Submission;
+  change: BookChangeDocument;
+  before: PublishedState;
+}
+
+const tracer = trace.getTracer('books-service');
 
 /**
  * Group commit. Writes that arrive while a round is running wait for the next one, and each
@@ -164,7 +176,7 @@ export class BooksCommitter {
       let committed: Set<string>;
       try {
         const timer = commitStepDuration.startTimer({ step: 'commit' });
-        committed = await this.commit(chains);
+        committed = await traceRound(links, 'insert', 'book_changes', () => this.commit(chains));
         timer();
       } catch (error) {
         if (error instanceof NotCommittedError) {
@@ -185,7 +197,7 @@ export class BooksCommitter {
       const newestPerBook = new Map(done.map((link) => [link.change.bookId, link.change]));
       try {
         const applying = commitStepDuration.startTimer({ step: 'apply' });
-        await this.repository.apply([...newestPerBook.values()]);
+        await traceRound(done, 'bulkWrite', 'books', () => this.repository.apply([...newestPerBook.values()]));
         applying();
         const publishing = commitStepDuration.startTimer({ step: 'publish' });
         await this.publisher.publish(done.map((link) => link.change));
@@ -249,6 +261,46 @@ export class BooksCommitter {
       }
     }
     return taken;
+  }
+}
+
+/**
+ * Runs one database step of a round, with spans for its traced writes. One command serves
+ * every write of the round, so each traced write gets a span of its own for it, in its own
+ * trace: the step's start and end, and how many writes shared it (`db.operation.batch.size`).
+ * The spans are made once the step is over, with its times; a round with no traced write
+ * makes none.
+ */
+async function traceRound<T>(links: Link[], operation: string, collection: string, step: () => Promise<T>): Promise<T> {
+  if (!links.some((link) => link.change.traceparent)) return step();
+  const startTime = hrTime();
+  let error: unknown;
+  try {
+    return await step();
+  } catch (failure) {
+    error = failure;
+    throw failure;
+  } finally {
+    const endTime = hrTime();
+    for (const { change } of links) {
+      if (!change.traceparent) continue;
+      const span = tracer.startSpan(
+        `${operation} ${collection}`,
+        {
+          kind: SpanKind.CLIENT,
+          startTime,
+          attributes: {
+            [ATTR_DB_SYSTEM_NAME]: 'mongodb',
+            [ATTR_DB_COLLECTION_NAME]: collection,
+            [ATTR_DB_OPERATION_NAME]: operation,
+            [ATTR_DB_OPERATION_BATCH_SIZE]: links.length,
+          },
+        },
+        contextFromTraceparent(change.traceparent),
+      );
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.end(endTime);
+    }
   }
 }
 

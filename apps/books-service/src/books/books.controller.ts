@@ -19,6 +19,7 @@ import {
   type ImportBooksResponse,
 } from '@books/contracts';
 import { NatsRpcContext } from '@books/nats-rpc';
+import { activeTraceparent } from '@books/server-kit';
 import { RpcErrorFilter } from '../errors/rpc-error.filter';
 import { ZodPayloadPipe } from '../errors/zod-payload.pipe';
 import { actorFrom } from './actor-headers';
@@ -106,10 +107,11 @@ export class BooksController {
   }
 }
 
-/** A write's request id and actor (from the headers only: a payload never names who sends it). */
+/** A write's request id, actor (from the headers only: a payload never names who sends it) and trace. */
 function writeContext(context: NatsRpcContext): WriteContext {
   const actor = actorFrom(context.getHeaders());
-  return { requestId: context.getRequestId(), ...(actor ? { actor } : {}) };
+  const traceparent = activeTraceparent();
+  return { requestId: context.getRequestId(), ...(actor ? { actor } : {}), ...(traceparent ? { traceparent } : {}) };
 }
 
 function readContext(context: NatsRpcContext): ReadContext {

@@ -44,6 +44,8 @@ export interface WriteContext {
   requestId?: string;
   /** Who asks for the change (from a verified token, via the gateway); none without sign-in. */
   actor?: RecordedActor;
+  /** The request's trace (W3C traceparent), when it is sampled: the change keeps it until it is published. */
+  traceparent?: string;
 }
 
 export interface ReadContext {
@@ -430,6 +432,7 @@ function newChange(
     ...(context.requestId ? { requestId: context.requestId } : {}),
     ...(context.actor ? { actor: { subject: context.actor.subject, name: context.actor.name, kind: context.actor.kind } } : {}),
     ...(fingerprint ? { fingerprint } : {}),
+    ...(context.traceparent ? { traceparent: context.traceparent } : {}),
   };
 }
 

@@ -27,7 +27,7 @@ const schema = z.object({
   SEED_BOOKS: env.boolean(true),
   /** How long the event stream keeps events, so subscribers can replay that far back. */
   EVENTS_MAX_AGE_HOURS: env.positiveInt(24 * 30),
-  /** Copies of the event stream in a NATS cluster (1 for a single server). */
+  /** Copies of the event stream and of the outbox bucket in a NATS cluster (1 for a single server; 3 for three nodes). */
   EVENTS_REPLICAS: env.positiveInt(1),
   /** How long a replica may hold changes in its outbox without a sign of life before another replica publishes them. */
   OUTBOX_GRACE_MS: env.milliseconds(2_000),
@@ -43,12 +43,23 @@ const schema = z.object({
   STATE_CACHE_MAX_ENTRIES: env.positiveInt(20_000),
   /** How long a read that names a stream position (the caller's own write) waits for this replica to catch up, before 503. */
   READ_YOUR_WRITES_WAIT_MS: env.milliseconds(2_000),
+  /**
+   * Tracing (OpenTelemetry), 0 to 1; 0 turns it off and starts nothing. The gateway decides
+   * which requests are traced and this replica follows its decision; the ratio only applies
+   * to requests that come with none (a program calling NATS directly).
+   */
+  TRACING_SAMPLE_RATIO: env.ratio(0),
+  /** Where traces go: an OTLP/HTTP (protobuf) collector such as Jaeger; spans are sent to its /v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318', /^https?:\/\//),
   /** Names this replica in logs and replies; defaults to host and pid. */
   REPLICA_ID: env.text(`${hostname()}-${process.pid}`),
 }).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {
   error: 'NATS_USER and NATS_PASSWORD go together: set both or neither',
   path: ['NATS_PASSWORD'],
 });
+
+/** Every environment variable the books-service reads: deployments must set no other (tests/deploy/src/settings.spec.ts). */
+export const BOOKS_SERVICE_SETTINGS: readonly string[] = Object.keys(schema.shape);
 
 /** The books-service's validated configuration; inject it as `config: BooksServiceConfig`. */
 export class BooksServiceConfig extends ConfigFrom(schema) {

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
-import { headers } from '@nats-io/transport-node';
-import { REQUEST_ID_HEADER, bookEventSubject, type BookEvent } from '@books/contracts';
-import { NatsConnectionManager } from '@books/nats-rpc';
+import { type MsgHdrs, headers } from '@nats-io/transport-node';
+import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { BOOK_EVENTS_STREAM, REQUEST_ID_HEADER, bookEventSubject, type BookEvent } from '@books/contracts';
+import { NatsConnectionManager, injectTraceContext } from '@books/nats-rpc';
+import { MessagingAttributes, contextFromTraceparent } from '@books/server-kit';
 import { type BookChangeDocument, toBook } from '../books/book.document';
 import { BookStateCache } from '../books/book-state.cache';
 import { eventPublishLag, eventsPublished } from './book-events.metrics';
+import { acrossFailover } from './jetstream-failover';
 
 const PUBLISH_TIMEOUT_MS = 2_000;
+const tracer = trace.getTracer('books-service');
 
 /**
  * Where book events are born: committed and applied changes become JetStream messages here.
@@ -39,12 +43,48 @@ export class BookEventsPublisher {
   private async publishOne(change: BookChangeDocument): Promise<void> {
     this.js ??= jetstream(this.nats.connection);
     const event = toBookEvent(change);
+    const subject = bookEventSubject(event.type);
     const h = headers();
     if (change.requestId) h.set(REQUEST_ID_HEADER, change.requestId);
-    const ack = await this.js.publish(bookEventSubject(event.type), JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h });
-    eventsPublished.inc({ type: event.type });
-    eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
-    this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, ack.seq);
+    const span = change.traceparent ? this.publishSpan(change.traceparent, subject, change.eventId, h) : undefined;
+    try {
+      // De-duplicated by msgID, so a retry after a lost ack stores the event once.
+      const js = this.js;
+      const ack = await acrossFailover(() => js.publish(subject, JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h }));
+      eventsPublished.inc({ type: event.type });
+      eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
+      this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, ack.seq);
+    } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span?.end();
+    }
+  }
+
+  /**
+   * The publish span of a traced change, in the trace of the request that made it (even when
+   * the relay publishes it later); its context goes into the event's headers, for whoever
+   * consumes the event (the gateway's SSE relay) to continue the trace.
+   */
+  private publishSpan(traceparent: string, subject: string, eventId: string, eventHeaders: MsgHdrs): Span {
+    const parent = contextFromTraceparent(traceparent);
+    const span = tracer.startSpan(
+      `publish ${BOOK_EVENTS_STREAM}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [MessagingAttributes.system]: 'nats',
+          [MessagingAttributes.destination]: subject,
+          [MessagingAttributes.operationName]: 'publish',
+          [MessagingAttributes.operationType]: 'send',
+          [MessagingAttributes.messageId]: eventId,
+        },
+      },
+      parent,
+    );
+    injectTraceContext(trace.setSpan(parent, span), eventHeaders);
+    return span;
   }
 }
 

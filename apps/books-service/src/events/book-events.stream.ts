@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { DiscardPolicy, JetStreamApiError, type JetStreamManager, RetentionPolicy, StorageType, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
 import { BOOK_EVENTS_STREAM, BOOK_EVENTS_WILDCARD } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
+import { retry } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
 
 const STREAM_NAME_IN_USE = 10058;
@@ -37,6 +38,12 @@ export class BookEventsStream implements OnModuleInit {
       num_replicas: this.config.EVENTS_REPLICAS,
       allow_direct: true,
     };
+    // In a NATS cluster, a create can time out while the stream's replicas are being placed
+    // (another replica creating it at the same moment, say): it is safe to repeat.
+    await retry(`Declaring stream ${BOOK_EVENTS_STREAM}`, () => this.declare(jsm, config), { logger: this.logger });
+  }
+
+  private async declare(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
     try {
       await jsm.streams.add(config);
     } catch (error) {

@@ -6,6 +6,7 @@ import { OUTBOX_BUCKET } from '@books/contracts';
 import { NatsConnectionManager } from '@books/nats-rpc';
 import { retry } from '@books/server-kit';
 import { BooksServiceConfig } from '../config/books-service.config';
+import { acrossFailover } from './jetstream-failover';
 
 /** A change the writer means to commit, or has committed and not yet finished. */
 export interface Intent {
@@ -67,7 +68,10 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.bucket = await retry('Opening the outbox bucket', () => new Kvm(this.nats.connection).create(OUTBOX_BUCKET, { history: 1 }), {
+    // As many copies as the event stream: in a NATS cluster, losing the node that held the
+    // only copy would stop every write (each lists its change here first).
+    const options = { history: 1, replicas: this.config.EVENTS_REPLICAS };
+    this.bucket = await retry('Opening the outbox bucket', () => new Kvm(this.nats.connection).create(OUTBOX_BUCKET, options), {
       logger: this.logger,
     });
   }
@@ -181,7 +185,8 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
   private async put(version: number): Promise<void> {
     // Everything added up to now is in this write, including adds made after it was queued.
     const covers = Math.max(version, this.version);
-    await this.kv.put(this.ownKey, JSON.stringify([...this.own.values()]));
+    // Idempotent (the whole list, last write wins), so safe to repeat across a stream leader change.
+    await acrossFailover(() => this.kv.put(this.ownKey, JSON.stringify([...this.own.values()])));
     this.stored = Math.max(this.stored, covers);
   }
 }

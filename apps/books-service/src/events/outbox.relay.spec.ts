@@ -75,6 +75,19 @@ describe('OutboxRelay', () => {
     }
   });
 
+  it('publishes a change late in the trace of the request that made it (the change keeps its traceparent)', async () => {
+    const world = fakeWorld();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    world.publisher.down = true;
+    const book = await world.service.create({ book: input }, { requestId: 'r1', traceparent });
+    const untraced = await world.service.create({ book: { ...input, title: 'Not traced' } }, { requestId: 'r2' });
+    world.publisher.down = false;
+    await world.relay.sweep();
+    const published = (id: string) => world.publisher.stream.find((change) => change.bookId === id);
+    expect(published(book.id)?.traceparent).toBe(traceparent);
+    expect(published(untraced.id)).not.toHaveProperty('traceparent');
+  });
+
   it('republishes a change whose writer died after publishing but before clearing its outbox: the stream keeps one copy', async () => {
     const world = fakeWorld();
     const book = await leftByDeadReplica(world, { applied: true, silentForMs: testConfig.OUTBOX_GRACE_MS + 1 });

@@ -19,6 +19,21 @@ describe(GatewayConfig.name, () => {
   });
 });
 
+describe(`${GatewayConfig.name}: traces`, () => {
+  it('traces nothing by default, and sends spans to a local OTLP collector when asked to', () => {
+    expect(new GatewayConfig({ AUTH: 'off' })).toMatchObject({ TRACING_SAMPLE_RATIO: 0, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' });
+    expect(new GatewayConfig({ AUTH: 'off', TRACING_SAMPLE_RATIO: '0.01' }).TRACING_SAMPLE_RATIO).toBe(0.01);
+  });
+
+  it.each([
+    [{ TRACING_SAMPLE_RATIO: '2' }, /TRACING_SAMPLE_RATIO: must be a number from 0 to 1/],
+    [{ TRACING_SAMPLE_RATIO: '1%' }, /TRACING_SAMPLE_RATIO: must be a number from 0 to 1/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL/],
+  ])('stops start-up on %j, naming the setting', (environment, message) => {
+    expect(() => new GatewayConfig({ AUTH: 'off', ...environment })).toThrow(message);
+  });
+});
+
 describe(`${GatewayConfig.name}: sign-in`, () => {
   const oidc = { OIDC_ISSUER: 'http://127.0.0.1:4100' };
 

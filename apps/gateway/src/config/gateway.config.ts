@@ -91,6 +91,10 @@ const schema = z.object({
   OIDC_JWKS_COOLDOWN_MS: env.positiveInt(30_000),
   /** The client id the web app signs in with (handed to it by GET /api/auth/config). */
   OIDC_WEB_CLIENT_ID: env.text('books-web'),
+  /** The share of requests traced (OpenTelemetry), 0 to 1, decided here for the whole trace (the books-service follows); 0 turns tracing off and starts nothing. */
+  TRACING_SAMPLE_RATIO: env.ratio(0),
+  /** Where traces go: an OTLP/HTTP (protobuf) collector such as Jaeger; spans are sent to its /v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url('http://127.0.0.1:4318', /^https?:\/\//),
   /** Reads (lists, books, history, export, events) need a signed-in caller too; by default anyone may read. */
   READS_REQUIRE_SIGN_IN: env.boolean(false),
 }).refine((config) => (config.NATS_USER === undefined) === (config.NATS_PASSWORD === undefined), {
@@ -100,6 +104,9 @@ const schema = z.object({
   error: 'required with AUTH=oidc (or set AUTH=off, for local development only)',
   path: ['OIDC_ISSUER'],
 });
+
+/** Every environment variable the gateway reads: deployments must set no other (tests/deploy/src/settings.spec.ts). */
+export const GATEWAY_SETTINGS: readonly string[] = Object.keys(schema.shape);
 
 /** The gateway's validated configuration; inject it as `config: GatewayConfig`. */
 export class GatewayConfig extends ConfigFrom(schema) {}

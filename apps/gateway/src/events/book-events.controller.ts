@@ -15,6 +15,7 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 @Controller('books')
 export class BookEventsController implements BeforeApplicationShutdown {
   private readonly open = new Set<ServerResponse>();
+  private closing = false;
 
   constructor(
     private readonly feed: BookEventsFeed,
@@ -47,6 +48,11 @@ export class BookEventsController implements BeforeApplicationShutdown {
       [REQUEST_ID_HEADER]: request.id,
     });
     response.write(`retry: 2000\n\n`);
+    // Stopping: the browser comes back with its Last-Event-ID, through Nginx to the other gateway.
+    if (this.closing) {
+      response.end();
+      return;
+    }
     this.open.add(response);
 
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.config.SSE_HEARTBEAT_MS);
@@ -67,6 +73,7 @@ export class BookEventsController implements BeforeApplicationShutdown {
 
   /** Streams never end by themselves; end them so the server can close (clients reconnect elsewhere). */
   beforeApplicationShutdown(): void {
+    this.closing = true;
     for (const response of this.open) response.end();
   }
 }

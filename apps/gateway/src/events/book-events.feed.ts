@@ -8,18 +8,26 @@ import {
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
+import { type Span, SpanKind, trace } from '@opentelemetry/api';
 import { Counter } from 'prom-client';
 import { Observable, Subject } from 'rxjs';
 import { BOOK_EVENTS_STREAM, type BookEvent, readBookEvent } from '@books/contracts';
-import { NatsConnectionManager } from '@books/nats-rpc';
-import { retry } from '@books/server-kit';
+import { NatsConnectionManager, extractTraceContext } from '@books/nats-rpc';
+import { MessagingAttributes, retry } from '@books/server-kit';
 import { GatewayConfig } from '../config/gateway.config';
+
+/** How often the feed checks that it keeps up with the stream. */
+const FOLLOW_CHECK_MS = 1_000;
 
 const skipped = new Counter({
   name: 'gateway_events_invalid_total',
   help: 'Messages on the book event stream that are not valid book events: skipped, never relayed',
   labelNames: ['during'],
 });
+
+const tracer = trace.getTracer('gateway');
+/** Span attribute: how many SSE clients an event was relayed to. */
+const ATTR_SSE_CLIENTS = 'books.sse.clients';
 
 /** A book event with its position in the stream, which SSE clients resume from. */
 export interface SequencedEvent {
@@ -50,6 +58,12 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   /** The sequence of the last message this gateway has seen, or the stream's last when it started following. */
   private latest = 0;
   private isFollowing = false;
+  /** SSE clients subscribed to events(), for the relay span. */
+  private clients = 0;
+  /** The stream moved on and this feed did not, for a whole check: its consumer is being recreated. */
+  private stalled = false;
+  private watchdog?: NodeJS.Timeout;
+  private latestAtLastCheck = -1;
   /** Resolves once the stream is followed and `latest` is known: resumes wait for it. */
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -66,9 +80,11 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     this.tailing = retry('Subscribing to the book event stream', () => this.subscribe(), { logger: this.logger, maxDelayMs: 5_000 })
       .then((messages) => this.tail(messages))
       .catch((error: unknown) => this.logger.error(`The event feed stopped: ${(error as Error).message}`));
+    this.watchdog = setInterval(() => void this.checkProgress(), FOLLOW_CHECK_MS).unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.watchdog);
     await this.messages?.close();
     this.live.complete();
     this.invalid.complete();
@@ -76,14 +92,34 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
     this.logger.log('Stopped following the event stream');
   }
 
-  /** True while the gateway follows the stream: it sees every event. */
   /** The stream sequence of the last event this gateway has seen. */
   get latestSeq(): number {
     return this.latest;
   }
 
+  /** True while the gateway follows the stream and keeps up with it: it sees every event. */
   get following(): boolean {
-    return this.isFollowing;
+    return this.isFollowing && !this.stalled;
+  }
+
+  /**
+   * Whether the feed keeps up. Its consumer lives on one NATS node; when that node dies, nats.js
+   * recreates it from the next sequence once JetStream answers again, which can take seconds.
+   * Meanwhile the read cache, which only events invalidate, would serve what it held: so while
+   * the stream is ahead and the feed has not moved for a whole check, it does not count as
+   * following (the cache steps aside) until the next message arrives.
+   */
+  private async checkProgress(): Promise<void> {
+    if (!this.isFollowing || !this.nats.connected) return;
+    try {
+      const { last_seq } = await this.streamState();
+      const stalled = last_seq > this.latest && this.latest === this.latestAtLastCheck;
+      if (stalled && !this.stalled) this.logger.warn(`Following the event stream stalled at sequence ${this.latest} (stream at ${last_seq}); reads bypass the cache until it moves`);
+      this.stalled = this.stalled || stalled;
+      this.latestAtLastCheck = this.latest;
+    } catch {
+      // JetStream not answering (electing a leader): nothing is published meanwhile either.
+    }
   }
 
   /** Live events only, as they arrive (no replay). */
@@ -110,6 +146,7 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
         last = item.seq;
         subscriber.next(item);
       };
+      this.clients++;
       // Listen first, then replay: nothing published in between can fall through.
       const subscription = this.live.subscribe({
         next: (item) => (caughtUp ? emit(item) : queued.push(item)),
@@ -127,7 +164,10 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
           queued.length = 0;
         })
         .catch((error: unknown) => subscriber.error(error));
-      return () => subscription.unsubscribe();
+      return () => {
+        this.clients--;
+        subscription.unsubscribe();
+      };
     });
   }
 
@@ -151,7 +191,10 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
   private async subscribe(): Promise<ConsumerMessages> {
     const { last_seq } = await this.streamState();
     const consumer = await this.js.consumers.get(BOOK_EVENTS_STREAM, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: last_seq + 1 });
-    this.messages = await consumer.consume();
+    // Short pull expiry: heartbeats every second, so when the consumer is lost (its NATS node
+    // died, or restarted) nats.js recreates it from the next sequence within seconds, not the
+    // default half minute: browsers would wait that long for their events.
+    this.messages = await consumer.consume({ expires: 2_000 });
     this.latest = Math.max(this.latest, last_seq);
     this.markStarted();
     this.logger.log(`Following stream ${BOOK_EVENTS_STREAM} after sequence ${last_seq}`);
@@ -164,17 +207,45 @@ export class BookEventsFeed implements OnModuleInit, OnApplicationShutdown {
       for await (const message of messages) {
         const item = this.read(message, 'live');
         this.latest = message.info.streamSequence;
+        this.stalled = false;
         if (!item) {
           this.invalid.next(message.info.streamSequence);
           continue;
         }
         this.recent.push(item);
         if (this.recent.length > this.config.EVENTS_BUFFER_SIZE) this.recent.shift();
+        const span = this.relaySpan(message, item.event);
         this.live.next(item);
+        span?.setAttribute(ATTR_SSE_CLIENTS, this.clients).end();
       }
     } finally {
       this.isFollowing = false;
     }
+  }
+
+  /**
+   * A span for relaying a traced event to the SSE clients: once per event, whatever the
+   * number of clients, in the trace of the request that caused it (its context is in the
+   * event's headers). None while tracing is off, or for an event that carries no trace.
+   */
+  private relaySpan(message: JsMsg, event: BookEvent): Span | undefined {
+    if (this.config.TRACING_SAMPLE_RATIO === 0) return undefined;
+    const parent = extractTraceContext(message.headers);
+    if (!trace.getSpanContext(parent)) return undefined;
+    return tracer.startSpan(
+      `process ${BOOK_EVENTS_STREAM}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          [MessagingAttributes.system]: 'nats',
+          [MessagingAttributes.destination]: message.subject,
+          [MessagingAttributes.operationName]: 'relay',
+          [MessagingAttributes.operationType]: 'process',
+          [MessagingAttributes.messageId]: event.eventId,
+        },
+      },
+      parent,
+    );
   }
 
   /** The message as a valid event, or undefined (counted and logged) for the caller to skip. */

@@ -40,6 +40,9 @@ const schema = z
     path: ['IDENTITY_COOKIE_KEYS'],
   });
 
+/** Every environment variable the identity provider reads: deployments must set no other (tests/deploy/src/settings.spec.ts). */
+export const IDENTITY_SETTINGS: readonly string[] = Object.keys(schema.shape);
+
 /** The identity provider's validated configuration. */
 export class IdentityConfig extends ConfigFrom(schema) {}
 

@@ -14,10 +14,13 @@ export class SseClient {
   private readonly waiters: Array<() => void> = [];
   private readonly controller = new AbortController();
   readonly opened: Promise<Response>;
+  /** Settles when the stream is over: ended by the server, broken, refused or closed. */
+  readonly ended: Promise<void>;
 
   constructor(url: string, headers: Record<string, string> = {}) {
     this.opened = fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: this.controller.signal });
-    void this.opened.then((response) => this.read(response)).catch(() => undefined);
+    this.ended = this.opened.then((response) => this.read(response));
+    this.ended.catch(() => undefined);
   }
 
   /** Resolves with the next `count` messages, in order. */
@@ -86,4 +89,53 @@ function parse(block: string): SseMessage | undefined {
     }
   }
   return hasData ? message : undefined;
+}
+
+/**
+ * Follows an event stream as a browser's EventSource does: when the stream ends or breaks
+ * (its gateway went away), it connects again after `retryMs` with the Last-Event-ID it last
+ * saw, until closed. It keeps every message it ever received, in order.
+ */
+export class ResumingSseClient {
+  /** Resolves once the first stream has answered. */
+  readonly opened: Promise<Response>;
+  /** Times it connected again after losing its stream. */
+  reconnects = 0;
+  private readonly earlier: SseMessage[] = [];
+  private current: SseClient;
+  private closed = false;
+  private readonly running: Promise<void>;
+
+  constructor(
+    private readonly url: string,
+    private readonly retryMs = 250,
+  ) {
+    this.current = new SseClient(url);
+    this.opened = this.current.opened;
+    this.running = this.run();
+  }
+
+  /** Every message received so far, across reconnects. */
+  get received(): SseMessage[] {
+    this.earlier.push(...this.current.drain());
+    return this.earlier;
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.current.close();
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      await this.current.ended.catch(() => undefined);
+      if (this.closed) return;
+      await new Promise((resolve) => setTimeout(resolve, this.retryMs));
+      if (this.closed) return;
+      const lastEventId = this.received.at(-1)?.id;
+      this.current = new SseClient(this.url, lastEventId ? { 'last-event-id': lastEventId } : {});
+      this.reconnects++;
+    }
+  }
 }

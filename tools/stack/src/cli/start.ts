@@ -9,7 +9,9 @@ import { WORKSPACE_ROOT } from '../workspace';
  * every process it started, in order, and leaves none behind.
  *
  *   WEB_PORT      where the app is served (default 8080, on 127.0.0.1; WEB_HOST to change)
- *   NATS_URL      use this NATS server instead of starting one
+ *   NATS_NODES    NATS servers to start (default 1); 3 makes a JetStream cluster whose
+ *                 event stream has 3 replicas, and every app is given every node
+ *   NATS_URL      use this NATS server (or several, comma-separated) instead of starting one
  *   MONGODB_URL   use this MongoDB (or FerretDB) instead of starting FerretDB, as the
  *                 replicas' connection string (the database defaults to `books`)
  *   REPLICAS      books-service replicas (default 3)
@@ -17,6 +19,8 @@ import { WORKSPACE_ROOT } from '../workspace';
  *                 `nx serve web` proxies /api; the second takes any free port)
  *   RESTART       restart servers that die, with backoff (default true)
  *   IDENTITY_PORT port of the identity provider (default 3100)
+ *   TRACING_SAMPLE_RATIO  share of requests traced, 0 to 1 (default 0: off); above 0, Jaeger
+ *                 starts too, its UI on JAEGER_PORT (default 16686)
  *
  * Sign-in is on: the identity provider starts first (its users, keys and cookie keys are
  * kept in .local/data/identity, so passwords survive restarts) and the gateways check its
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
     name: 'local',
     replicas: settings.REPLICAS,
     natsUrl: settings.NATS_URL,
+    natsNodes: settings.NATS_NODES,
     mongoUrl: settings.MONGODB_URL,
     gatewayPort: settings.GATEWAY_PORT,
     gateways: 2,
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
     restart: settings.RESTART,
     identity: true,
     identityPort: settings.IDENTITY_PORT,
+    ...(settings.TRACING_SAMPLE_RATIO > 0 && { tracing: { sampleRatio: settings.TRACING_SAMPLE_RATIO, queryPort: settings.JAEGER_PORT } }),
     // Both names a browser may use for this machine; the banner below says localhost.
     webRedirectUris: [...new Set([`http://localhost:${settings.WEB_PORT}/`, `http://${settings.WEB_HOST}:${settings.WEB_PORT}/`])],
   });
@@ -65,6 +71,13 @@ async function main(): Promise<void> {
     }
     const cli = identity.clients['books-cli'];
     console.log(`  client ${cli.client_id} (client_credentials, roles ${cli.roles?.join(', ')}): secret ${cli.client_secret}`);
+  }
+  if (topology.jaeger) {
+    // Built from the Go module, Jaeger has its API but not its web UI (a separate npm build
+    // that only Jaeger's release image carries): its page there is a placeholder.
+    const jaeger = topology.jaeger.queryUrl.replace('127.0.0.1', 'localhost');
+    console.log(`Traces (${settings.TRACING_SAMPLE_RATIO * 100} % of requests): Jaeger ${jaeger}, e.g. ${jaeger}/api/traces/<trace id> (the trace id is in Nginx's access log);`);
+    console.log(`  the web UI comes with Jaeger's release image (docker compose: http://localhost:16686).`);
   }
   console.log(`Logs in ${topology.logDir}. Press Ctrl-C to stop.\n`);
 

@@ -28,7 +28,6 @@ import { Pagination } from '../../ui/pagination/pagination';
 import { openBookFormDialog } from '../book-form-dialog/book-form-dialog';
 import { takeDraft } from '../book-form-dialog/unsaved-draft';
 import { openConfirmDeleteDialog } from '../confirm-delete-dialog/confirm-delete-dialog';
-import { openImportReportDialog } from '../import-report-dialog/import-report-dialog';
 
 /** The catalogue: search and filters, one page of books, imports, and the dialogs to change them. */
 @Component({
@@ -173,11 +172,19 @@ export class BooksPage {
 
   /**
    * Closing the report puts the keyboard back where it was, unless that was in the import
-   * panel (gone by then) or nowhere: then on Import, which started it all.
+   * panel (gone by then) or nowhere: then on Import, which started it all. The report is
+   * loaded on first use, as the history is (an import is rarer than a visit).
    */
   private async showReport(importing: Promise<CompletedImport | undefined>): Promise<void> {
     const completed = await importing;
     if (!completed) return;
+    let openImportReportDialog: typeof import('../import-report-dialog/import-report-dialog').openImportReportDialog;
+    try {
+      ({ openImportReportDialog } = await import('../import-report-dialog/import-report-dialog'));
+    } catch {
+      this.toaster.error('The import finished, but its report could not be opened. Check your connection, or reload the page.');
+      return;
+    }
     const focused = this.document.activeElement;
     const lost = !focused || focused === this.document.body || this.importPanel().contains(focused);
     const report = openImportReportDialog(this.dialog, completed, !lost);
