@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConnectionString } from 'mongodb-connection-string-url';
 import { compose, type ComposeModel, resolvedModel, TEST_SECRETS } from './support/compose';
 import { all, commandForm, last, stageEnv } from './support/dockerfile';
 import { imageFor, PINNED_IMAGE, REPO, stagesOf } from './support/paths';
@@ -16,6 +17,8 @@ beforeAll(() => {
 });
 
 const BUILT = ['books-service', 'gateway', 'web', 'identity'];
+const MONGO = ['mongo-1', 'mongo-2', 'mongo-3'];
+const NATS = ['nats-1', 'nats-2', 'nats-3'];
 
 it('is a valid Compose file by Docker Compose', () => {
   const result = compose(['config', '--quiet']);
@@ -33,8 +36,17 @@ it('is really checked: Compose rejects a broken copy of the file', () => {
   expect(result.stderr).toMatch(/condition/);
 });
 
-it('runs mongo, nats, the books-service replicas, the identity provider, two gateways, web and jaeger', () => {
-  expect(Object.keys(model.services).sort()).toEqual(['books-service', 'gateway', 'gateway-2', 'identity', 'jaeger', 'mongo', 'nats', 'web']);
+it('runs a MongoDB replica set, a NATS cluster, the books-service replicas, the identity provider, two gateways, web and jaeger', () => {
+  expect(Object.keys(model.services).sort()).toEqual([
+    'books-service',
+    'gateway',
+    'gateway-2',
+    'identity',
+    'jaeger',
+    ...MONGO,
+    ...NATS,
+    'web',
+  ]);
   // The second gateway is the first one again, under another name.
   const { environment, ...rest } = model.services['gateway'];
   expect(model.services['gateway-2']).toEqual(expect.objectContaining({ ...rest, environment }));
@@ -62,14 +74,14 @@ it('starts each service after what it needs is healthy', () => {
     Object.entries(model.services).map(([name, service]) => [name, Object.keys(service.depends_on ?? {}).sort()]),
   );
   expect(dependencies).toEqual({
-    mongo: [],
-    nats: [],
-    'books-service': ['mongo', 'nats'],
+    ...Object.fromEntries([...MONGO, ...NATS].map((name) => [name, []])),
+    // All of each cluster: the first start creates the event stream with a replica on every NATS node.
+    'books-service': [...MONGO, ...NATS],
     identity: [],
     // The apps send spans when Jaeger is there and drop them when not: they do not wait for it.
     jaeger: [],
-    gateway: ['books-service', 'identity', 'nats'],
-    'gateway-2': ['books-service', 'identity', 'nats'],
+    gateway: ['books-service', 'identity', ...NATS],
+    'gateway-2': ['books-service', 'identity', ...NATS],
     web: ['gateway', 'gateway-2'],
   });
   for (const service of Object.values(model.services)) {
@@ -101,36 +113,93 @@ it('restarts crashed services and gives each time to shut down', () => {
     expect([name, service.restart]).toEqual([name, 'unless-stopped']);
     expect([name, service.logging?.driver]).toEqual([name, 'json-file']);
   }
-  for (const name of ['mongo', 'nats', 'books-service', 'identity', 'gateway', 'gateway-2']) {
+  for (const name of [...MONGO, ...NATS, 'books-service', 'identity', 'gateway', 'gateway-2']) {
     expect([name, model.services[name].stop_grace_period]).toEqual([name, expect.stringMatching(/^\d+s$/)]);
   }
 });
 
-it('keeps MongoDB and JetStream data in named volumes', () => {
-  expect(model.volumes).toEqual({ 'mongo-data': expect.anything(), 'nats-data': expect.anything(), 'identity-keys': expect.anything() });
+it('keeps each MongoDB member\'s and each NATS node\'s data in a volume of its own', () => {
+  // mongo-1 keeps the single MongoDB's volume of earlier versions, so an upgrade keeps the catalogue.
+  const dataVolumes = { 'mongo-1': 'mongo-data', 'mongo-2': 'mongo-2-data', 'mongo-3': 'mongo-3-data', 'nats-1': 'nats-1-data', 'nats-2': 'nats-2-data', 'nats-3': 'nats-3-data' };
+  expect(Object.keys(model.volumes ?? {}).sort()).toEqual([...Object.values(dataVolumes), 'identity-keys'].sort());
+  for (const [name, volume] of Object.entries(dataVolumes)) {
+    const target = name.startsWith('mongo') ? '/data/db' : '/data';
+    const volumes = model.services[name].volumes?.filter((mount) => mount.type === 'volume');
+    expect([name, volumes]).toEqual([name, [expect.objectContaining({ source: volume, target })]]);
+  }
   // The signing key is made on first start into its volume; users and clients are mounted read-only.
   expect(model.services['identity'].volumes).toEqual([
     expect.objectContaining({ type: 'bind', source: join(REPO, 'deploy', 'identity'), target: '/etc/identity', read_only: true }),
     expect.objectContaining({ type: 'volume', source: 'identity-keys', target: '/data' }),
   ]);
-  expect(model.services['mongo'].volumes).toEqual([expect.objectContaining({ type: 'volume', source: 'mongo-data', target: '/data/db' })]);
-  expect(model.services['nats'].volumes).toEqual([
-    expect.objectContaining({ type: 'volume', source: 'nats-data', target: '/data' }),
-    expect.objectContaining({ type: 'bind', source: join(REPO, 'deploy', 'nats'), target: '/etc/nats', read_only: true }),
-  ]);
-  const nats = model.services['nats'].command ?? [];
-  expect(nats).toEqual(expect.arrayContaining(['--jetstream']));
-  expect(nats[nats.indexOf('--store_dir') + 1]).toBe('/data');
-  // The health check asks the monitoring port that the command opens, and wants JetStream up.
-  const monitorPort = nats[nats.indexOf('--http_port') + 1];
-  expect(model.services['nats'].healthcheck?.test?.join(' ')).toContain(`127.0.0.1:${monitorPort}/healthz?js-enabled-only=true`);
-  expect(model.services['mongo'].healthcheck?.test).toEqual(expect.arrayContaining(['mongosh']));
+});
+
+describe('the NATS cluster', () => {
+  const flag = (node: string, name: string) => {
+    const command = model.services[node].command ?? [];
+    return command.includes(name) ? command[command.indexOf(name) + 1] : undefined;
+  };
+  // deploy/nats/nats.conf's cluster block: its name and the port routes come in on.
+  const clusterConfig = () => {
+    const config = readFileSync(join(REPO, 'deploy', 'nats', 'nats.conf'), 'utf8');
+    const block = config.slice(config.search(/^cluster \{/m));
+    return { name: /^\s+name: (\S+)$/m.exec(block)?.[1], port: /^\s+listen: [\d.]+:(\d+)$/m.exec(block)?.[1] };
+  };
+
+  it('runs three JetStream nodes from deploy/nats, each with its own name and store in its volume', () => {
+    expect(NATS.map((node) => flag(node, '--server_name'))).toEqual(NATS);
+    for (const node of NATS) {
+      expect([node, model.services[node].command]).toEqual([node, expect.arrayContaining(['--jetstream'])]);
+      expect([node, model.services[node].volumes]).toEqual([
+        node,
+        [
+          expect.objectContaining({ type: 'volume', target: flag(node, '--store_dir') }),
+          expect.objectContaining({ type: 'bind', source: join(REPO, 'deploy', 'nats'), target: '/etc/nats', read_only: true }),
+        ],
+      ]);
+      // The health check asks the monitoring port that the command opens, and wants JetStream up.
+      expect([node, model.services[node].healthcheck?.test?.join(' ')]).toEqual([node, expect.stringContaining(`127.0.0.1:${flag(node, '--http_port')}/healthz?js-enabled-only=true`)]);
+    }
+  });
+
+  it('routes every node to all three, on the cluster port, logging in with the cluster password', () => {
+    const { name, port } = clusterConfig();
+    expect(name).toBe('books');
+    for (const node of NATS) {
+      const routes = flag(node, '--routes')!.split(',').map((route) => new URL(route));
+      expect([node, routes.map((route) => route.host)]).toEqual([node, NATS.map((other) => `${other}:${port}`)]);
+      for (const route of routes) expect([route.username, route.password]).toEqual(['route', TEST_SECRETS.NATS_CLUSTER_PASSWORD]);
+    }
+  });
+});
+
+describe('the MongoDB replica set', () => {
+  it('runs three members of rs0, the set the books-service names', () => {
+    const replicaSet = new ConnectionString(model.services['books-service'].environment!['MONGODB_URL']!).searchParams.get('replicaSet');
+    for (const member of MONGO) {
+      expect([member, model.services[member].command]).toEqual([member, ['mongod', '--replSet', replicaSet, '--bind_ip_all']]);
+    }
+  });
+
+  it('is initiated by mongo-1\'s health check, with the script mounted from deploy/mongo', () => {
+    // tests/deploy/src/mongo.spec.ts runs that script.
+    expect(model.services['mongo-1'].healthcheck?.test).toEqual(['CMD', 'mongosh', '--quiet', '--norc', '--file', '/etc/mongo/replica-set.js']);
+    expect(model.services['mongo-1'].volumes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'bind', source: join(REPO, 'deploy', 'mongo'), target: '/etc/mongo', read_only: true })]),
+    );
+    for (const member of ['mongo-2', 'mongo-3']) {
+      expect([member, model.services[member].healthcheck?.test]).toEqual([member, expect.arrayContaining(['mongosh', expect.stringContaining("adminCommand('ping')")])]);
+    }
+  });
 });
 
 it('pins the versions of the images it pulls', () => {
-  for (const name of ['mongo', 'nats', 'jaeger']) {
+  for (const name of [...MONGO, ...NATS, 'jaeger']) {
     expect([name, model.services[name].image]).toEqual([name, expect.stringMatching(PINNED_IMAGE)]);
   }
+  // One version in each cluster.
+  expect(new Set(MONGO.map((name) => model.services[name].image)).size).toBe(1);
+  expect(new Set(NATS.map((name) => model.services[name].image)).size).toBe(1);
 });
 
 it('builds each app from the repository with a Dockerfile that exists', () => {
@@ -142,12 +211,18 @@ it('builds each app from the repository with a Dockerfile that exists', () => {
   }
 });
 
-it('wires the apps to the mongo and nats services', () => {
+it('wires the apps to every member of the replica set and every node of the NATS cluster', () => {
   const books = model.services['books-service'].environment ?? {};
-  const gateway = model.services['gateway'].environment ?? {};
-  expect(books['MONGODB_URL']).toBe('mongodb://mongo:27017/books');
-  expect(books['NATS_URL']).toBe('nats://nats:4222');
-  expect(gateway['NATS_URL']).toBe('nats://nats:4222');
+  // Every node, so a client moves to another when its node goes.
+  for (const app of ['books-service', 'gateway', 'gateway-2']) {
+    expect([app, model.services[app].environment?.['NATS_URL']]).toEqual([app, NATS.map((name) => `nats://${name}:4222`).join(',')]);
+  }
+  expect(books['EVENTS_REPLICAS']).toBe(String(NATS.length));
+  // Parsed as the driver parses it: the seed list names every member; writes wait for a majority.
+  const mongoUrl = new ConnectionString(books['MONGODB_URL']!);
+  expect(mongoUrl.hosts).toEqual(MONGO.map((name) => `${name}:27017`));
+  expect(mongoUrl.pathname).toBe('/books');
+  expect(Object.fromEntries(mongoUrl.searchParams)).toEqual({ replicaSet: 'rs0', w: 'majority', readPreference: 'primary' });
   // Nginx proxies to the gateway service on the port its image listens on.
   const web = stageEnv(stagesOf(imageFor('web')).at(-1)!);
   const gatewayRuntime = stagesOf(imageFor('gateway')).at(-1)!;
@@ -201,7 +276,7 @@ describe('settings', () => {
     for (const envFile of ['/dev/null', join(REPO, '.env.example')]) {
       const result = compose(['config', '--quiet'], { envFile, secrets: false });
       expect(result.status).not.toBe(0);
-      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY)_PASSWORD|IDENTITY_COOKIE_KEYS/);
+      expect(result.stderr).toMatch(/NATS_(BOOKS_SERVICE|GATEWAY|CLUSTER)_PASSWORD|IDENTITY_COOKIE_KEYS/);
     }
     const { IDENTITY_COOKIE_KEYS: _cookieKeys, ...natsOnly } = TEST_SECRETS;
     const result = compose(['config', '--quiet'], { secrets: false, env: natsOnly });
@@ -225,10 +300,13 @@ describe('settings', () => {
     for (const gateway of ['gateway', 'gateway-2']) {
       expect(services[gateway].environment).toEqual(expect.objectContaining({ NATS_USER: 'gateway', NATS_PASSWORD: TEST_SECRETS.NATS_GATEWAY_PASSWORD }));
     }
+    // Every node has the users' passwords and the cluster's, and runs deploy/nats/nats.conf.
     const { IDENTITY_COOKIE_KEYS: _cookieKeys, ...natsSecrets } = TEST_SECRETS;
-    expect(services['nats'].environment).toEqual(natsSecrets);
-    const command = services['nats'].command ?? [];
-    expect(command[command.indexOf('--config') + 1]).toBe('/etc/nats/nats.conf');
+    for (const node of NATS) {
+      expect([node, services[node].environment]).toEqual([node, natsSecrets]);
+      const command = services[node].command ?? [];
+      expect([node, command[command.indexOf('--config') + 1]]).toEqual([node, '/etc/nats/nats.conf']);
+    }
   });
 
   it("sends every app's traces to the jaeger service, at the sample ratio of the settings (1 % by default)", () => {

@@ -2,41 +2,48 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { BOOK_EVENTS_STREAM } from '@books/contracts';
 import {
   ARTIFACTS_DIR,
   freePort,
   httpOk,
   ManagedProcess,
   type MongoServer,
-  type NatsServer,
   startFerretDb,
-  startNats,
   waitFor,
 } from '@books/stack';
 import { resolvedModel } from './support/compose';
 import { all, commandForm, last, stageEnv } from './support/dockerfile';
+import { type LocalNatsCluster, startComposeNatsCluster } from './support/nats-cluster';
 import { imageFor, REPO, stagesOf } from './support/paths';
 
 /**
  * What the Node images do, without Docker: copy the build output alone to a folder outside
  * the repository (so nothing resolves from the workspace's node_modules), run the deps
  * stage's own `npm ci` command there, and start the runtime stage's CMD with its ENV and
- * docker-compose.yml's settings, on a real nats-server (JetStream) and a MongoDB wire server
- * (FerretDB). Proves the generated package.json is complete and the health checks work.
+ * docker-compose.yml's settings, on docker-compose.yml's own NATS cluster (three nats-server
+ * processes with its configuration, users and permissions: support/nats-cluster.ts) and a
+ * MongoDB wire server (FerretDB). Proves the generated package.json is complete, the health
+ * checks work, and the apps run on the cluster with the settings Compose gives them.
  */
 const LOG_DIR = join(ARTIFACTS_DIR, 'logs', 'deploy-checks');
 let dir: string;
-let nats: NatsServer;
+let nats: LocalNatsCluster;
 let mongo: MongoServer;
 const apps: ManagedProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deploy-checks-runtime-'));
-  [nats, mongo] = await Promise.all([startNats(join(dir, 'nats'), LOG_DIR), startFerretDb(join(dir, 'ferretdb'), LOG_DIR)]);
+  [nats, mongo] = await Promise.all([
+    startComposeNatsCluster(resolvedModel(), join(dir, 'nats'), join(LOG_DIR, 'runtime')),
+    startFerretDb(join(dir, 'ferretdb'), LOG_DIR),
+  ]);
 }, 60_000);
 afterAll(async () => {
   for (const app of apps.reverse()) await app.stop();
-  await Promise.all([nats?.process.stop(), mongo?.process.stop()]);
+  await Promise.all([nats?.stop(), mongo?.process.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -99,6 +106,15 @@ it('books-service: installs its runtime dependencies alone, and serves from the 
   );
   serviceEnv = env;
   expect(healthcheckPasses('books-service', env)).toBe(true);
+  // It declared the event stream with Compose's EVENTS_REPLICAS: a copy on every node.
+  const nc = await connect({ servers: nats.url.split(','), user: env['NATS_USER'], pass: env['NATS_PASSWORD'] });
+  try {
+    const { config, cluster } = await (await jetstreamManager(nc)).streams.info(BOOK_EVENTS_STREAM);
+    expect(config.num_replicas).toBe(Number(env['EVENTS_REPLICAS']));
+    expect([cluster?.leader, ...(cluster?.replicas ?? []).map((replica) => replica.name)].sort()).toEqual(nats.nodes.map((node) => node.service));
+  } finally {
+    await nc.close();
+  }
 }, 240_000);
 
 it('gateway: installs its runtime dependencies alone, and reaches the books-service over NATS', async () => {

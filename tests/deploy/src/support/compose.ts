@@ -18,6 +18,7 @@ export interface ComposeResult {
 export const TEST_SECRETS = {
   IDENTITY_COOKIE_KEYS: 'test-identity-cookie-key-of-32-characters',
   NATS_BOOKS_SERVICE_PASSWORD: 'test-books-service-password',
+  NATS_CLUSTER_PASSWORD: 'test-cluster-password',
   NATS_GATEWAY_PASSWORD: 'test-gateway-password',
 };
 
