@@ -90,13 +90,14 @@ function render(rows: Row[], replicas: number, durationS: number, smoke: boolean
     `# Scale-out${smoke ? ' (smoke)' : ''}`,
     '',
     `${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}; ${replicas} books-service replica(s), each shape on a fresh topology; ` +
-      `${durationS} s per scenario; reads without the gateway's cache. mixed: 16 connections, 90 % reads / 10 % PUT with If-Match; update: 4 writers, PUT with If-Match.`,
+      `${durationS} s per scenario; reads without the gateway's cache. mixed: 16 connections, 90 % reads / 10 % PUT with If-Match; update: 4 writers, PUT with If-Match. ` +
+      'Other load: cores busy outside the measured processes (the higher of the two runs); above ~0.2 the row was disturbed.',
     '',
-    '| gateways | NATS nodes | tracing | mixed req/s | mixed p99 ms | update req/s | update p99 ms | CPU ms / request (mixed) | errors |',
-    '|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| gateways | NATS nodes | tracing | mixed req/s | mixed p99 ms | update req/s | update p99 ms | CPU ms / request (mixed) | other load, cores | errors |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (row) =>
-        `| ${row.gateways} | ${row.natsNodes} | ${tracingLabel(row.sampleRatio)} | ${Math.round(row.mixed.throughput)} | ${row.mixed.latency.p99.toFixed(1)} | ${Math.round(row.update.throughput)} | ${row.update.latency.p99.toFixed(1)} | ${cpuPerThousand(row.mixed)} | ${row.mixed.errorCount + row.update.errorCount} |`,
+        `| ${row.gateways} | ${row.natsNodes} | ${tracingLabel(row.sampleRatio)} | ${Math.round(row.mixed.throughput)} | ${row.mixed.latency.p99.toFixed(1)} | ${Math.round(row.update.throughput)} | ${row.update.latency.p99.toFixed(1)} | ${cpuPerThousand(row.mixed)} | ${Math.max(row.mixed.otherCoresBusy ?? 0, row.update.otherCoresBusy ?? 0).toFixed(2)} | ${row.mixed.errorCount + row.update.errorCount} |`,
     ),
     '',
   ].join('\n');
