@@ -27,6 +27,17 @@ describe('traceContextInterceptor', () => {
     expect(first.split('-')[1]).not.toBe(second.split('-')[1]);
   });
 
+  it('works outside secure contexts, where crypto.randomUUID does not exist (plain HTTP, not localhost)', () => {
+    const randomUUID = crypto.randomUUID;
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      http.get('/api/books').subscribe();
+      expect(backend.expectOne(() => true).request.headers.get('traceparent')).toMatch(TRACEPARENT);
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: randomUUID, configurable: true });
+    }
+  });
+
   it('sends no trace context to other origins (the identity provider)', () => {
     http.get('https://id.example/.well-known/openid-configuration').subscribe();
 

@@ -12,11 +12,12 @@ export const traceContextInterceptor: HttpInterceptorFn = (request, next) =>
   isApiRequest(request, inject(DOCUMENT).location) ? next(request.clone({ setHeaders: { traceparent: newTraceparent() } })) : next(request);
 
 /**
- * `00-<32 hex trace id>-<16 hex parent id>-00`, from the browser's cryptographic random source
- * (a random UUID is 122 random bits in 32 hex digits; the short form keeps the bundle small).
+ * `00-<32 hex trace id>-<16 hex parent id>-00`, from the browser's cryptographic random source.
+ * `crypto.getRandomValues`, not `crypto.randomUUID`: the latter exists only in secure contexts,
+ * and a site reached over plain HTTP by a host name other than localhost is not one.
  */
 export function newTraceparent(): string {
-  return `00-${randomHex()}-${randomHex().slice(16)}-00`;
+  return `00-${randomHex(16)}-${randomHex(8)}-00`;
 }
 
-const randomHex = () => crypto.randomUUID().replaceAll('-', '');
+const randomHex = (bytes: number) => Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
