@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, type INestMicroservice } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { ErrorCode } from '@books/contracts';
-import { ARTIFACTS_DIR, type NatsServer, startNats, waitFor } from '@books/stack';
+import { ARTIFACTS_DIR, type NatsServer, startNats, startNatsCluster, waitFor } from '@books/stack';
 import {
   NatsConnectionManager,
   NatsModule,
@@ -30,6 +31,12 @@ class TestController {
   echo(@Payload() payload: unknown, @Ctx() context: NatsRpcContext) {
     TestController.echoes++;
     return { payload, requestId: context.getRequestId(), replica: TestController.replica };
+  }
+
+  @MessagePattern('test.delayed')
+  async delayed(@Payload() ms: number): Promise<string> {
+    await sleep(ms);
+    return 'done';
   }
 
   @MessagePattern('test.refuse')
@@ -62,9 +69,9 @@ let nats: NatsServer;
 let dir: string;
 const apps: INestMicroservice[] = [];
 
-async function startReplica(name: string): Promise<INestMicroservice> {
+async function startReplica(name: string, servers = nats.url): Promise<INestMicroservice> {
   const moduleRef = await Test.createTestingModule({
-    imports: [NatsModule.forRoot({ servers: nats.url, name })],
+    imports: [NatsModule.forRoot({ servers, name })],
     controllers: [TestController],
   }).compile();
   const app = moduleRef.createNestMicroservice({
@@ -135,6 +142,50 @@ describe('with two replicas in one queue group', () => {
     await Promise.all(Array.from({ length: 40 }, () => client.request('test.echo', {}, { timeoutMs: 2_000 })));
     expect(TestController.echoes).toBe(40);
   });
+});
+
+describe('in a cluster', () => {
+  it('loses no reply while a node goes away in lame duck mode and its clients move', async () => {
+    const clusterDir = mkdtempSync(join(tmpdir(), 'nats-rpc-cluster-'));
+    const [leaving, staying] = await startNatsCluster(clusterDir, join(ARTIFACTS_DIR, 'logs', 'nats-rpc-cluster'), 2);
+    try {
+      // A caller and a replica on the node that goes, another replica on the one that stays:
+      // replies cross the move both ways. Each client learns the other node from the first.
+      const moduleRef = await Test.createTestingModule({ imports: [NatsModule.forRoot({ servers: leaving.url, name: 'caller' })] }).compile();
+      const callerApp = await moduleRef.init();
+      const caller = moduleRef.get(NatsRpcClient);
+      const replicas = [await startReplica('replica-leaving', leaving.url), await startReplica('replica-staying', staying.url)];
+      let going = true;
+      const failures: string[] = [];
+      let answered = 0;
+      // Ten callers, each request taking 50 ms to handle: at any moment some are in flight.
+      const load = Promise.all(
+        Array.from({ length: 10 }, async () => {
+          while (going) {
+            await caller.request('test.delayed', 50, { timeoutMs: 3_000 }).then(
+              () => answered++,
+              (error: Error) => failures.push(error.constructor.name),
+            );
+          }
+        }),
+      );
+      await sleep(300);
+      await leaving.process.stop(15_000, 'SIGUSR2');
+      await sleep(300);
+      going = false;
+      await load;
+      expect({ failures, moved: moduleRef.get(NatsConnectionManager).connection.getServer() }).toEqual({ failures: [], moved: `127.0.0.1:${staying.port}` });
+      expect(answered).toBeGreaterThan(100);
+      for (const app of replicas) {
+        await app.close();
+        apps.splice(apps.indexOf(app), 1);
+      }
+      await callerApp.close();
+    } finally {
+      await Promise.all([leaving, staying].map((node) => node.process.stop()));
+      rmSync(clusterDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('shutdown', () => {
