@@ -147,22 +147,25 @@ describe('with two replicas in one queue group', () => {
 describe('in a cluster', () => {
   it('loses no reply while a node goes away in lame duck mode and its clients move', async () => {
     const clusterDir = mkdtempSync(join(tmpdir(), 'nats-rpc-cluster-'));
-    const [leaving, staying] = await startNatsCluster(clusterDir, join(ARTIFACTS_DIR, 'logs', 'nats-rpc-cluster'), 2);
+    const nodes = await startNatsCluster(clusterDir, join(ARTIFACTS_DIR, 'logs', 'nats-rpc-cluster'), 3);
+    const [leaving, ...staying] = nodes;
     try {
-      // A caller and a replica on the node that goes, another replica on the one that stays:
-      // replies cross the move both ways. Each client learns the other node from the first.
+      // A caller and a replica on the node that goes, a replica on each other node: a reply
+      // comes from a node the caller is not moving to, so it crosses the cluster while the
+      // caller moves. Each client learns the other nodes from the first.
       const moduleRef = await Test.createTestingModule({ imports: [NatsModule.forRoot({ servers: leaving.url, name: 'caller' })] }).compile();
       const callerApp = await moduleRef.init();
       const caller = moduleRef.get(NatsRpcClient);
-      const replicas = [await startReplica('replica-leaving', leaving.url), await startReplica('replica-staying', staying.url)];
+      const replicas = [];
+      for (const [i, node] of nodes.entries()) replicas.push(await startReplica(`replica-${i + 1}`, node.url));
       let going = true;
       const failures: string[] = [];
       let answered = 0;
-      // Ten callers, each request taking 50 ms to handle: at any moment some are in flight.
+      // Fifty callers, each request taking 20 ms to handle: replies keep coming every moment.
       const load = Promise.all(
-        Array.from({ length: 10 }, async () => {
+        Array.from({ length: 50 }, async () => {
           while (going) {
-            await caller.request('test.delayed', 50, { timeoutMs: 3_000 }).then(
+            await caller.request('test.delayed', 20, { timeoutMs: 3_000 }).then(
               () => answered++,
               (error: Error) => failures.push(error.constructor.name),
             );
@@ -174,7 +177,8 @@ describe('in a cluster', () => {
       await sleep(300);
       going = false;
       await load;
-      expect({ failures, moved: moduleRef.get(NatsConnectionManager).connection.getServer() }).toEqual({ failures: [], moved: `127.0.0.1:${staying.port}` });
+      const movedTo = moduleRef.get(NatsConnectionManager).connection.getServer();
+      expect({ failures, moved: staying.some((node) => movedTo === `127.0.0.1:${node.port}`) }).toEqual({ failures: [], moved: true });
       expect(answered).toBeGreaterThan(100);
       for (const app of replicas) {
         await app.close();
@@ -182,7 +186,7 @@ describe('in a cluster', () => {
       }
       await callerApp.close();
     } finally {
-      await Promise.all([leaving, staying].map((node) => node.process.stop()));
+      await Promise.all(nodes.map((node) => node.process.stop()));
       rmSync(clusterDir, { recursive: true, force: true });
     }
   }, 60_000);
