@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type Observable, Subject, filter, firstValueFrom, timeout } from 'rxjs';
@@ -5,6 +6,12 @@ import { NATS_MODULE_OPTIONS } from './nats.module-definition';
 import type { NatsModuleOptions } from './nats.options';
 
 const DRAIN_TIMEOUT_MS = 5_000;
+/**
+ * How long a client told that its server is going away (lame duck mode) lets its requests in
+ * flight have their replies before it moves. Within the server's grace period (1 s in the
+ * stack) it still routes everything, and most replies take milliseconds.
+ */
+const MOVE_SETTLE_MS = 500;
 
 /**
  * Owns the process's one NATS connection: RPC, replies and JetStream all share it.
@@ -18,6 +25,10 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
   private isConnected = false;
   /** When the connection last dropped. */
   private disconnectedAt = 0;
+  /** Since the server announced lame duck mode, until the client is on another one. */
+  private moving = false;
+  /** Requests sent and not answered yet: replies a move would lose (see `track`). */
+  private readonly awaitingReplies = new Set<Promise<unknown>>();
   private readonly changes = new Subject<boolean>();
 
   /** Emits false when the connection drops and true when it is back. */
@@ -63,13 +74,27 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
    * away is down, and callers fail fast from then on.
    */
   async reconnected(graceMs: number): Promise<boolean> {
-    if (this.connected) return true;
+    if (this.connected && !this.moving) return true;
     const left = this.disconnectedAt + graceMs - Date.now();
     if (left <= 0) return false;
     return firstValueFrom(this.changes.pipe(filter(Boolean), timeout({ first: left }))).then(
       () => true,
       () => false,
     );
+  }
+
+  /**
+   * Counts a request (an RPC, a JetStream write waiting for its ack) until its reply or failure
+   * is in. A reply is addressed to this client's inbox, which is nowhere in the cluster for the
+   * few milliseconds the client takes to move to another server: a move waits for these first.
+   */
+  track<T>(request: Promise<T>): Promise<T> {
+    this.awaitingReplies.add(request);
+    void request.then(
+      () => this.awaitingReplies.delete(request),
+      () => this.awaitingReplies.delete(request),
+    );
+    return request;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -104,20 +129,46 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
           break;
         case 'reconnect':
           this.isConnected = true;
+          this.moving = false;
           this.changes.next(true);
           this.logger.log(`Reconnected to NATS at ${status.server}`);
           break;
         case 'ldm':
-          // The server is going away (lame duck mode: a node of a cluster being restarted) and
-          // will close this connection soon. Moving now, while it still routes messages, loses
-          // less than being cut off: the client is on another node within milliseconds.
-          this.logger.log('The NATS server is shutting down (lame duck mode); moving to another server');
-          nc.reconnect().catch((error: Error) => this.logger.warn(`Could not move to another NATS server: ${error.message}`));
+          void this.moveOff(nc);
           break;
         case 'error':
           this.logger.error(`NATS error: ${status.error.message}`);
           break;
       }
+    }
+  }
+
+  /**
+   * The server is going away (lame duck mode: a node of a cluster being restarted) and will
+   * close this connection after its grace period. Moving before that, while it still routes
+   * messages, loses nothing if done in order: new requests wait for the move (`reconnected`),
+   * the ones in flight get their replies here, and only then does the client move, on another
+   * node within milliseconds.
+   */
+  private async moveOff(nc: NatsConnection): Promise<void> {
+    if (this.moving) return;
+    this.moving = true;
+    this.disconnectedAt = Date.now();
+    const inFlight = this.awaitingReplies.size;
+    this.logger.log(`The NATS server is shutting down (lame duck mode); moving to another server once ${inFlight} request(s) in flight are answered`);
+    const deadline = Date.now() + MOVE_SETTLE_MS;
+    // The flush's round trip also takes in what the server sent before it (requests, for a responder).
+    let settled: Promise<unknown> = nc.flush().catch(() => undefined);
+    // Requests started meanwhile (a handler's JetStream write) are waited for too.
+    do {
+      await Promise.race([settled, sleep(deadline - Date.now(), undefined, { ref: false })]);
+      settled = Promise.allSettled([...this.awaitingReplies]);
+    } while (this.awaitingReplies.size > 0 && Date.now() < deadline);
+    try {
+      await nc.reconnect();
+    } catch (error) {
+      this.moving = false;
+      this.logger.warn(`Could not move to another NATS server: ${(error as Error).message}`);
     }
   }
 }

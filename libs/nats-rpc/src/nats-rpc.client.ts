@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { ClosedConnectionError, DrainingConnectionError, type MsgHdrs, RequestError, TimeoutError, headers } from '@nats-io/transport-node';
 import { type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
@@ -14,6 +15,8 @@ const tracer = trace.getTracer('@books/nats-rpc');
 
 /** How long a request waits for a connection that has just dropped to come back (on another node of a cluster). */
 const RECONNECT_GRACE_MS = 1_000;
+/** How long a request is sent again while no replica listens (see `toAResponder`). */
+const NO_RESPONDERS_GRACE_MS = 500;
 
 export interface RpcRequestOptions {
   timeoutMs: number;
@@ -40,13 +43,31 @@ export class NatsRpcClient {
 
   async request<T>(subject: string, payload: unknown, options: RpcRequestOptions): Promise<T> {
     try {
-      return await this.measured<T>(subject, payload, options);
+      return await this.toAResponder<T>(subject, payload, options);
     } catch (error) {
-      if (!options.idempotent || !(error instanceof RpcTimeoutError || error instanceof RpcNoRespondersError)) throw error;
-      // A replica killed mid-request never answers; a replica restarting leaves a moment
-      // with nobody subscribed. Either way another try usually finds a live one.
+      if (!options.idempotent || !(error instanceof RpcTimeoutError)) throw error;
+      // A replica killed mid-request never answers: another try usually finds a live one.
       rpcClientRetries.inc({ subject });
-      return this.measured<T>(subject, payload, options);
+      return this.toAResponder<T>(subject, payload, options);
+    }
+  }
+
+  /**
+   * Sends, and again while nobody listens, for up to half a second. Nobody received the request,
+   * so even a write is safe to send again. Replicas leave a moment with nobody subscribed when
+   * they restart, or move to another node of a cluster (its node going away in lame duck mode):
+   * all of them at once when they were on the same node.
+   */
+  private async toAResponder<T>(subject: string, payload: unknown, options: RpcRequestOptions): Promise<T> {
+    const deadline = Date.now() + NO_RESPONDERS_GRACE_MS;
+    for (let pauseMs = 25; ; pauseMs = Math.min(2 * pauseMs, 200)) {
+      try {
+        return await this.measured<T>(subject, payload, options);
+      } catch (error) {
+        if (!(error instanceof RpcNoRespondersError) || Date.now() + pauseMs > deadline) throw error;
+        rpcClientRetries.inc({ subject });
+        await sleep(pauseMs);
+      }
     }
   }
 
@@ -92,7 +113,7 @@ export class NatsRpcClient {
     if (traced) injectTraceContext(traced, h);
     let reply: RpcReply<T>;
     try {
-      const msg = await this.nats.connection.request(subject, encodeJson(payload), { timeout: timeoutMs, headers: h });
+      const msg = await this.nats.track(this.nats.connection.request(subject, encodeJson(payload), { timeout: timeoutMs, headers: h }));
       reply = msg.json<RpcReply<T>>();
       if (msg.headers && onReplyHeaders) onReplyHeaders(msg.headers);
     } catch (error) {

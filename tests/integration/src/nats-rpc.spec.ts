@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, type INestMicroservice } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { ErrorCode } from '@books/contracts';
-import { ARTIFACTS_DIR, type NatsServer, startNats, waitFor } from '@books/stack';
+import { ARTIFACTS_DIR, type NatsServer, startNats, startNatsCluster, waitFor } from '@books/stack';
 import {
   NatsConnectionManager,
   NatsModule,
@@ -30,6 +31,12 @@ class TestController {
   echo(@Payload() payload: unknown, @Ctx() context: NatsRpcContext) {
     TestController.echoes++;
     return { payload, requestId: context.getRequestId(), replica: TestController.replica };
+  }
+
+  @MessagePattern('test.delayed')
+  async delayed(@Payload() ms: number): Promise<string> {
+    await sleep(ms);
+    return 'done';
   }
 
   @MessagePattern('test.refuse')
@@ -62,9 +69,9 @@ let nats: NatsServer;
 let dir: string;
 const apps: INestMicroservice[] = [];
 
-async function startReplica(name: string): Promise<INestMicroservice> {
+async function startReplica(name: string, servers = nats.url): Promise<INestMicroservice> {
   const moduleRef = await Test.createTestingModule({
-    imports: [NatsModule.forRoot({ servers: nats.url, name })],
+    imports: [NatsModule.forRoot({ servers, name })],
     controllers: [TestController],
   }).compile();
   const app = moduleRef.createNestMicroservice({
@@ -135,6 +142,55 @@ describe('with two replicas in one queue group', () => {
     await Promise.all(Array.from({ length: 40 }, () => client.request('test.echo', {}, { timeoutMs: 2_000 })));
     expect(TestController.echoes).toBe(40);
   });
+});
+
+describe('in a cluster', () => {
+  it('loses no reply while a node goes away in lame duck mode and its clients move', async () => {
+    const clusterDir = mkdtempSync(join(tmpdir(), 'nats-rpc-cluster-'));
+    const nodes = await startNatsCluster(clusterDir, join(ARTIFACTS_DIR, 'logs', 'nats-rpc-cluster'), 3);
+    const [leaving, ...staying] = nodes;
+    try {
+      // The caller on the node that goes, a replica on each other node: half the replies come
+      // from the node the caller is not moving to, and cross the cluster while it moves. (A
+      // replica on the caller's node would take every request: queue groups prefer the local
+      // one.) Each client learns the other nodes from the first.
+      const moduleRef = await Test.createTestingModule({ imports: [NatsModule.forRoot({ servers: leaving.url, name: 'caller' })] }).compile();
+      const callerApp = await moduleRef.init();
+      const caller = moduleRef.get(NatsRpcClient);
+      const replicas = [];
+      for (const [i, node] of staying.entries()) replicas.push(await startReplica(`replica-${i + 2}`, node.url));
+      let going = true;
+      const failures: string[] = [];
+      let answered = 0;
+      // Fifty callers, each request taking 20 ms to handle: replies keep coming every moment.
+      const load = Promise.all(
+        Array.from({ length: 50 }, async () => {
+          while (going) {
+            await caller.request('test.delayed', 20, { timeoutMs: 3_000 }).then(
+              () => answered++,
+              (error: Error) => failures.push(error.constructor.name),
+            );
+          }
+        }),
+      );
+      await sleep(300);
+      await leaving.process.stop(15_000, 'SIGUSR2');
+      await sleep(300);
+      going = false;
+      await load;
+      const movedTo = moduleRef.get(NatsConnectionManager).connection.getServer();
+      expect({ failures, moved: staying.some((node) => movedTo === `127.0.0.1:${node.port}`) }).toEqual({ failures: [], moved: true });
+      expect(answered).toBeGreaterThan(100);
+      for (const app of replicas) {
+        await app.close();
+        apps.splice(apps.indexOf(app), 1);
+      }
+      await callerApp.close();
+    } finally {
+      await Promise.all(nodes.map((node) => node.process.stop()));
+      rmSync(clusterDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('shutdown', () => {

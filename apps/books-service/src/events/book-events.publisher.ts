@@ -50,7 +50,8 @@ export class BookEventsPublisher {
     try {
       // De-duplicated by msgID, so a retry after a lost ack stores the event once.
       const js = this.js;
-      const ack = await acrossFailover(() => js.publish(subject, JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h }));
+      // Tracked: a move to another NATS server (lame duck mode) waits for the ack, which it would lose.
+      const ack = await acrossFailover(() => this.nats.track(js.publish(subject, JSON.stringify(event), { msgID: change.eventId, timeout: PUBLISH_TIMEOUT_MS, headers: h })));
       eventsPublished.inc({ type: event.type });
       eventPublishLag.observe((Date.now() - change.occurredAt.getTime()) / 1000);
       this.states.published(change.bookId, change.eventId, { version: change.version, book: change.book }, ack.seq);

@@ -1,3 +1,4 @@
+import type { NatsConnectionManager } from '@books/nats-rpc';
 import type { BooksServiceConfig } from '../config/books-service.config';
 import { OutboxIntents } from './outbox.intents';
 
@@ -13,7 +14,8 @@ class FakeBucket {
 }
 
 function setup() {
-  const sut = new OutboxIntents(undefined as never, { REPLICA_ID: 'replica-1' } as BooksServiceConfig);
+  const nats = { track: <T>(request: Promise<T>) => request } as NatsConnectionManager;
+  const sut = new OutboxIntents(nats, { REPLICA_ID: 'replica-1' } as BooksServiceConfig);
   const bucket = new FakeBucket();
   Object.assign(sut, { bucket });
   const stored = () => JSON.parse(bucket.values.get('replica-1') ?? '[]').map((intent: { id: string }) => intent.id);

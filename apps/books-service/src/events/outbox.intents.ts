@@ -154,7 +154,7 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
 
   /** Removes a dead replica's key once its changes are finished, unless it wrote it again since. */
   async release(entry: IntentEntry): Promise<void> {
-    await this.kv.delete(entry.key, { previousSeq: entry.revision });
+    await this.nats.track(this.kv.delete(entry.key, { previousSeq: entry.revision }));
   }
 
   private get kv(): KV {
@@ -186,7 +186,8 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     // Everything added up to now is in this write, including adds made after it was queued.
     const covers = Math.max(version, this.version);
     // Idempotent (the whole list, last write wins), so safe to repeat across a stream leader change.
-    await acrossFailover(() => this.kv.put(this.ownKey, JSON.stringify([...this.own.values()])));
+    // Tracked: a move to another NATS server (lame duck mode) waits for the ack, which it would lose.
+    await acrossFailover(() => this.nats.track(this.kv.put(this.ownKey, JSON.stringify([...this.own.values()]))));
     this.stored = Math.max(this.stored, covers);
   }
 }
