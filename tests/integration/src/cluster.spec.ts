@@ -24,6 +24,9 @@ const NETWORK_ERROR = 'network-error';
  * connection closed under a request before any answer, which browsers resend on their own.
  */
 const RETRYABLE = new Set(['service-unavailable', 'gateway-timeout', 'outcome-unknown', 'conflict', NETWORK_ERROR]);
+/** The web app's read retries (apps/web/src/app/books/data-access/retry-reads.interceptor.ts). */
+const READ_RETRIES = 2;
+const TRANSIENT_READ_STATUSES = new Set([0, 429, 502, 503, 504]);
 
 let topology: Topology;
 let nc: NatsConnection;
@@ -112,9 +115,13 @@ class ClientLoad {
     return new ClientLoad(run, books);
   }
 
-  /** A read, sent again once if its connection closes under it, as a browser does. */
+  /**
+   * A read, retried as the web app retries one (apps/web retry-reads.interceptor.ts): twice at
+   * most, after 0.5 and 1 s, on no answer, 429, 502, 503 or 504. A failed read is one that
+   * still fails then: the error a person would see.
+   */
   private async read(path: string): Promise<{ kind: string; status: number }> {
-    return this.retrying('read', () => web(path), undefined, 1);
+    return this.retrying('read', () => web(path), undefined, READ_RETRIES);
   }
 
   private async create(key: string): Promise<{ kind: string; status: number }> {
@@ -151,10 +158,10 @@ class ClientLoad {
       let response = await send().catch(() => ({ status: 0, headers: new Headers(), body: { type: NETWORK_ERROR } }));
       if (response.status === 412 && attempt > 0 && onMismatch) response = (await onMismatch()) ?? response;
       const answered = response.status > 0 && response.status < 400;
-      const again = kind === 'read' ? response.status === 0 : retryable(response);
+      const again = kind === 'read' ? TRANSIENT_READ_STATUSES.has(response.status) : retryable(response);
       if (answered || !again || attempt >= maxRetries || Date.now() > deadline) return { kind, status: response.status };
       this.retried.push(`${kind} ${response.status} ${problemType(response)}`);
-      await sleep(100);
+      await sleep(kind === 'read' ? 500 * 2 ** attempt : 100);
     }
   }
 
@@ -307,11 +314,16 @@ it('serves every request while every component restarts in turn', async () => {
   report.rollingRestart = numbers;
 
   expect({ failedReads: numbers.failedReads, failedWrites: numbers.failedWrites }).toEqual({ failedReads: {}, failedWrites: {} });
-  // What is left, rarely: Nginx reloading closes idle keep-alive connections, and one may close
-  // under a request (resent, as browsers do). Nothing else: no 503 (nothing was unavailable) and
-  // no 504 (clients leaving a NATS node in lame duck mode let their replies in first).
-  const unexplained = Object.keys(numbers.retried).filter((kind) => !/ 0 network-error$/.test(kind));
+  // What is left: Nginx reloading closes idle keep-alive connections, and one may close under a
+  // request (resent, as browsers do); and while a NATS node restarts in lame duck mode, a few
+  // writes whose reply was lost in the move answer 504 outcome-unknown (committed; the client's
+  // retry with its If-Match or key finds its own change). Nothing else: no 503, no failed read,
+  // and replicas, gateways and Nginx restart without a single failed request.
+  const unexplained = Object.keys(numbers.retried).filter((kind) => !/ (0 network-error|504 outcome-unknown)$/.test(kind));
   expect({ unexplained, retried: numbers.retried }).toEqual({ unexplained: [], retried: numbers.retried });
+  const natsSteps = new Set(topology.natsNodes.map((node) => node.process.name));
+  const failedOutsideNats = Object.entries(failuresDuring).filter(([name, failed]) => !natsSteps.has(name) && !name.startsWith('nginx') && failed > 0);
+  expect(failedOutsideNats).toEqual([]);
   await expectCommittedOnce(clients);
   await expectEveryBrowserSawEveryEvent();
 }, 120_000);
