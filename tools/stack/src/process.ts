@@ -183,6 +183,9 @@ export class ManagedProcess {
       const timer = setTimeout(() => this.child && killGroup(this.child), graceMs);
       await this.exit.finally(() => clearTimeout(timer));
     }
+    // What it printed last may still be in the pipes (or a child of it may still hold them):
+    // detach them first, so nothing is written to the log after it ends.
+    for (const stream of [this.child.stdout, this.child.stderr]) if (this.log) stream?.unpipe(this.log);
     this.log?.end();
     return this.exit;
   }
