@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import { Gauge } from 'prom-client';
 import { OUTBOX_BUCKET } from '@books/contracts';
@@ -27,6 +27,10 @@ export interface IntentEntry {
 
 /** How long a removal may wait for the next add's write to carry it. */
 const LAZY_REMOVAL_MS = 20;
+/** How long an outbox write waits for its ack (about 1 ms when all is well)... */
+const OUTBOX_ACK_TIMEOUT_MS = 750;
+/** ...and how long it is tried again while acks are lost: under the 2 s a writer waits. */
+const OUTBOX_WRITE_BUDGET_MS = 1_500;
 
 const unpublished = new Gauge({
   name: 'book_events_unpublished',
@@ -71,7 +75,11 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     // As many copies as the event stream: in a NATS cluster, losing the node that held the
     // only copy would stop every write (each lists its change here first).
     const options = { history: 1, replicas: this.config.EVENTS_REPLICAS };
-    this.bucket = await retry('Opening the outbox bucket', () => new Kvm(this.nats.connection).create(OUTBOX_BUCKET, options), {
+    // A short ack timeout: an ack lost while this replica moves to another NATS node, or while
+    // the bucket's leader hands over, is then retried within the write's budget, where the
+    // default 5 s would hold every write of this replica past the gateway's deadline.
+    const js = jetstream(this.nats.connection, { timeout: OUTBOX_ACK_TIMEOUT_MS });
+    this.bucket = await retry('Opening the outbox bucket', () => new Kvm(js).create(OUTBOX_BUCKET, options), {
       logger: this.logger,
     });
   }
@@ -187,7 +195,7 @@ export class OutboxIntents implements OnModuleInit, OnApplicationShutdown {
     const covers = Math.max(version, this.version);
     // Idempotent (the whole list, last write wins), so safe to repeat across a stream leader change.
     // Tracked: a move to another NATS server (lame duck mode) waits for the ack, which it would lose.
-    await acrossFailover(() => this.nats.track(this.kv.put(this.ownKey, JSON.stringify([...this.own.values()]))));
+    await acrossFailover(() => this.nats.track(this.kv.put(this.ownKey, JSON.stringify([...this.own.values()]))), OUTBOX_WRITE_BUDGET_MS);
     this.stored = Math.max(this.stored, covers);
   }
 }
