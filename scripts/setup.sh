@@ -50,74 +50,81 @@ if [ "$(node -v 2>/dev/null || true)" != "v$NODE_VERSION" ]; then
 fi
 echo "node $(node -v), npm $(npm -v)"
 
-# --- FerretDB ------------------------------------------------------------------------
-# Built with tools/ferretdb/*.patch applied: FerretDB 1.24.2's SQLite backend looks `_id` up
-# with an expression its own `_id` index does not match, so every find, update and delete by
-# `_id` scanned the whole table (measured: 12 updates/s at 20,000 documents; 1,700/s patched).
-# See tools/ferretdb/README.md. The patch hash is part of the cached binary's name.
-FERRETDB_PATCHES=("$ROOT"/tools/ferretdb/*.patch)
-FERRETDB_BUILD="$FERRETDB_VERSION-$(cat "${FERRETDB_PATCHES[@]}" | sha256sum | cut -c1-8)"
-if [ "$(cat "$FERRETDB_BIN.build" 2>/dev/null || true)" != "$FERRETDB_BUILD" ]; then
-  mkdir -p "$TOOLS_DIR/bin" "$CACHE_DIR"
-  cached="$CACHE_DIR/ferretdb-$FERRETDB_BUILD"
-  if [ ! -x "$cached" ]; then
-    step "Building FerretDB $FERRETDB_BUILD from the Go module proxy (a few minutes, once per machine)"
-    have go || export PATH="$PATH:/usr/local/go/bin"
-    have go || { echo "Go is needed to build FerretDB (https://go.dev/doc/install)" >&2; exit 1; }
-    src="$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-    work="$(mktemp -d)"
-    cp -r "$src/." "$work" && chmod -R u+w "$work"
-    for patch in "${FERRETDB_PATCHES[@]}"; do (cd "$work" && git apply "$patch"); done
-    # A module-proxy checkout has no generated version file, which FerretDB insists on.
-    echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
-    (cd "$work" && go build -trimpath -o "$cached.tmp" ./cmd/ferretdb)
-    mv "$cached.tmp" "$cached" && rm -rf "$work"
-  fi
-  cp "$cached" "$FERRETDB_BIN"
-  echo "$FERRETDB_BUILD" > "$FERRETDB_BIN.build"
-fi
-echo "ferretdb $("$FERRETDB_BIN" --version | sed -n 's/^version: //p') ($FERRETDB_BUILD)"
+# --- Servers built from the Go module proxy ----------------------------------------------
+# Each is built once per machine into the cache, under a name that says what it was built from,
+# and copied to .tools/bin; `<binary>.build` there says which build it is.
+go_available() {
+  have go || export PATH="$PATH:/usr/local/go/bin"
+  have go || { echo "Go is needed to build $1 (https://go.dev/doc/install)" >&2; exit 1; }
+}
 
-# --- k8s-validate ----------------------------------------------------------------------
-# The offline checker of deploy/k8s (tools/k8s-validate: kustomize's and Kubernetes' own Go
-# modules, from the Go module proxy), cached by a hash of its module files and sources.
-K8S_VALIDATE_SRC="$ROOT/tools/k8s-validate"
-K8S_VALIDATE_BUILD="$(cat "$K8S_VALIDATE_SRC"/go.mod "$K8S_VALIDATE_SRC"/go.sum "$K8S_VALIDATE_SRC"/*.go | sha256sum | cut -c1-12)"
-if [ "$(cat "$K8S_VALIDATE_BIN.build" 2>/dev/null || true)" != "$K8S_VALIDATE_BUILD" ]; then
+# install_built NAME BUILD BINARY BUILDER: BINARY becomes the cached NAME-BUILD, which
+# `BUILDER <output file>` makes first when the cache does not have it.
+install_built() {
+  local name="$1" build="$2" binary="$3" builder="$4"
+  [ "$(cat "$binary.build" 2>/dev/null || true)" = "$build" ] && return 0
   mkdir -p "$TOOLS_DIR/bin" "$CACHE_DIR"
-  cached="$CACHE_DIR/k8s-validate-$K8S_VALIDATE_BUILD"
+  local cached="$CACHE_DIR/$name-$build"
   if [ ! -x "$cached" ]; then
-    step "Building tools/k8s-validate from the Go module proxy (about 2 minutes the first time)"
-    have go || export PATH="$PATH:/usr/local/go/bin"
-    have go || { echo "Go is needed to build tools/k8s-validate (https://go.dev/doc/install)" >&2; exit 1; }
-    # No version-control stamp: the binary's name already says which sources it is built from.
-    (cd "$K8S_VALIDATE_SRC" && go build -trimpath -buildvcs=false -o "$cached.tmp" .)
+    go_available "$name"
+    "$builder" "$cached.tmp"
     mv "$cached.tmp" "$cached"
   fi
-  cp "$cached" "$K8S_VALIDATE_BIN"
-  echo "$K8S_VALIDATE_BUILD" > "$K8S_VALIDATE_BIN.build"
-fi
+  cp "$cached" "$binary"
+  echo "$build" > "$binary.build"
+}
+
+# A writable copy of a module's source from the Go module proxy, in a new temporary folder.
+module_copy() {
+  local src work
+  src="$(go mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  work="$(mktemp -d)"
+  cp -r "$src/." "$work" && chmod -R u+w "$work"
+  echo "$work"
+}
+
+# FerretDB, with tools/ferretdb/*.patch applied: FerretDB 1.24.2's SQLite backend looks `_id`
+# up with an expression its own `_id` index does not match, so every find, update and delete by
+# `_id` scanned the whole table (measured: 12 updates/s at 20,000 documents; 1,700/s patched).
+# See tools/ferretdb/README.md. The patch hash is part of the build's name.
+FERRETDB_PATCHES=("$ROOT"/tools/ferretdb/*.patch)
+FERRETDB_BUILD="$FERRETDB_VERSION-$(cat "${FERRETDB_PATCHES[@]}" | sha256sum | cut -c1-8)"
+build_ferretdb() {
+  step "Building FerretDB $FERRETDB_BUILD from the Go module proxy (a few minutes, once per machine)"
+  local work
+  work="$(module_copy "github.com/FerretDB/FerretDB@$FERRETDB_VERSION")"
+  for patch in "${FERRETDB_PATCHES[@]}"; do (cd "$work" && git apply "$patch"); done
+  # A module-proxy checkout has no generated version file, which FerretDB insists on.
+  echo "$FERRETDB_VERSION" > "$work/build/version/version.txt"
+  (cd "$work" && go build -trimpath -o "$1" ./cmd/ferretdb)
+  rm -rf "$work"
+}
+install_built ferretdb "$FERRETDB_BUILD" "$FERRETDB_BIN" build_ferretdb
+echo "ferretdb $("$FERRETDB_BIN" --version | sed -n 's/^version: //p') ($FERRETDB_BUILD)"
+
+# k8s-validate, the offline checker of deploy/k8s (tools/k8s-validate: kustomize's and
+# Kubernetes' own Go modules), built by a hash of its module files and sources.
+K8S_VALIDATE_SRC="$ROOT/tools/k8s-validate"
+K8S_VALIDATE_BUILD="$(cat "$K8S_VALIDATE_SRC"/go.mod "$K8S_VALIDATE_SRC"/go.sum "$K8S_VALIDATE_SRC"/*.go | sha256sum | cut -c1-12)"
+build_k8s_validate() {
+  step "Building tools/k8s-validate from the Go module proxy (about 2 minutes the first time)"
+  # No version-control stamp: the build's name already says which sources it is built from.
+  (cd "$K8S_VALIDATE_SRC" && go build -trimpath -buildvcs=false -o "$1" .)
+}
+install_built k8s-validate "$K8S_VALIDATE_BUILD" "$K8S_VALIDATE_BIN" build_k8s_validate
 echo "k8s-validate ($K8S_VALIDATE_BUILD)"
 
-# --- Jaeger (traces; optional at run time: npm start with TRACING_SAMPLE_RATIO, tests) --
-# `go install …@version` refuses the module (its go.mod has replace directives): build it from
-# the module's source, as FerretDB above.
-if [ "$(cat "$JAEGER_BIN.build" 2>/dev/null || true)" != "$JAEGER_VERSION" ]; then
-  mkdir -p "$TOOLS_DIR/bin" "$CACHE_DIR"
-  cached="$CACHE_DIR/jaeger-$JAEGER_VERSION"
-  if [ ! -x "$cached" ]; then
-    step "Building Jaeger $JAEGER_VERSION from the Go module proxy (several minutes, once per machine)"
-    have go || export PATH="$PATH:/usr/local/go/bin"
-    have go || { echo "Go is needed to build Jaeger (https://go.dev/doc/install)" >&2; exit 1; }
-    src="$(go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-    work="$(mktemp -d)"
-    cp -r "$src/." "$work" && chmod -R u+w "$work"
-    (cd "$work" && go build -trimpath -o "$cached.tmp" ./cmd/jaeger)
-    mv "$cached.tmp" "$cached" && rm -rf "$work"
-  fi
-  cp "$cached" "$JAEGER_BIN"
-  echo "$JAEGER_VERSION" > "$JAEGER_BIN.build"
-fi
+# Jaeger (traces; optional at run time: npm start with TRACING_SAMPLE_RATIO, tests).
+# `go install …@version` refuses the module (its go.mod has replace directives): built from the
+# module's source, as FerretDB.
+build_jaeger() {
+  step "Building Jaeger $JAEGER_VERSION from the Go module proxy (several minutes, once per machine)"
+  local work
+  work="$(module_copy "github.com/jaegertracing/jaeger@$JAEGER_VERSION")"
+  (cd "$work" && go build -trimpath -o "$1" ./cmd/jaeger)
+  rm -rf "$work"
+}
+install_built jaeger "$JAEGER_VERSION" "$JAEGER_BIN" build_jaeger
 echo "jaeger $JAEGER_VERSION"
 
 # --- npm dependencies ----------------------------------------------------------------
