@@ -70,7 +70,8 @@ install_built() {
     "$builder" "$cached.tmp"
     mv "$cached.tmp" "$cached"
   fi
-  cp "$cached" "$binary"
+  # Replaced, not overwritten: a server still running from the old binary keeps it.
+  cp "$cached" "$binary.tmp" && mv "$binary.tmp" "$binary"
   echo "$build" > "$binary.build"
 }
 
