@@ -21,7 +21,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.connectMicroservice({
-    strategy: new NatsRpcServer(() => app.get(NatsConnectionManager).connection, {
+    strategy: new NatsRpcServer(() => app.get(NatsConnectionManager), {
       queue: BOOKS_QUEUE_GROUP,
       logger: await app.resolve(PinoLogger),
       tracing: config.TRACING_SAMPLE_RATIO > 0,

@@ -7,11 +7,25 @@ import type { NatsModuleOptions } from './nats.options';
 
 const DRAIN_TIMEOUT_MS = 5_000;
 /**
- * How long a client told that its server is going away (lame duck mode) lets its requests in
- * flight have their replies before it moves. Within the server's grace period (1 s in the
- * stack) it still routes everything, and most replies take milliseconds.
+ * How long a client told that its server is going away (lame duck mode) lets the requests in
+ * flight, its own and those it is answering, have their replies before it moves. Within the
+ * server's grace period (1 s in the stack, 10 s by default) it still routes everything, and
+ * most replies take milliseconds.
  */
 const MOVE_SETTLE_MS = 500;
+
+/**
+ * Something that answers requests on this connection (the RPC server's queue subscriptions).
+ * A request on its way to a connection that closes is lost, so before a move it stops taking
+ * requests on this server (the other members of its queue group take them) and answers the
+ * ones it took; on the new server it takes requests again.
+ */
+export interface Responder {
+  /** Stops taking requests here; resolves once those already taken are answered. */
+  pause(): Promise<void>;
+  /** Takes requests again, on whatever server the connection is on now. */
+  resume(): void;
+}
 
 /**
  * Owns the process's one NATS connection: RPC, replies and JetStream all share it.
@@ -29,6 +43,7 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
   private moving = false;
   /** Requests sent and not answered yet: replies a move would lose (see `track`). */
   private readonly awaitingReplies = new Set<Promise<unknown>>();
+  private readonly responders = new Set<Responder>();
   private readonly changes = new Subject<boolean>();
 
   /** Emits false when the connection drops and true when it is back. */
@@ -97,6 +112,11 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
     return request;
   }
 
+  /** Has `responder` stop taking requests before each move to another server, and take them again after it. */
+  addResponder(responder: Responder): void {
+    this.responders.add(responder);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const nc = this.nc;
     if (!nc || nc.isClosed()) return;
@@ -129,7 +149,7 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
           break;
         case 'reconnect':
           this.isConnected = true;
-          this.moving = false;
+          this.arrived();
           this.changes.next(true);
           this.logger.log(`Reconnected to NATS at ${status.server}`);
           break;
@@ -146,29 +166,36 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
   /**
    * The server is going away (lame duck mode: a node of a cluster being restarted) and will
    * close this connection after its grace period. Moving before that, while it still routes
-   * messages, loses nothing if done in order: new requests wait for the move (`reconnected`),
-   * the ones in flight get their replies here, and only then does the client move, on another
-   * node within milliseconds.
+   * messages, loses nothing if done in order: the responders stop taking requests here, the
+   * requests in flight both ways get their replies, and only then does the client move, on
+   * another node within milliseconds; new requests wait for the move (`reconnected`).
    */
   private async moveOff(nc: NatsConnection): Promise<void> {
     if (this.moving) return;
     this.moving = true;
     this.disconnectedAt = Date.now();
-    const inFlight = this.awaitingReplies.size;
-    this.logger.log(`The NATS server is shutting down (lame duck mode); moving to another server once ${inFlight} request(s) in flight are answered`);
+    this.logger.log(`The NATS server is shutting down (lame duck mode); moving to another server once ${this.awaitingReplies.size} request(s) in flight are answered`);
     const deadline = Date.now() + MOVE_SETTLE_MS;
-    // The flush's round trip also takes in what the server sent before it (requests, for a responder).
-    let settled: Promise<unknown> = nc.flush().catch(() => undefined);
+    const untilDeadline = (work: Promise<unknown>) => Promise.race([work, sleep(deadline - Date.now(), undefined, { ref: false })]);
+    // Pausing unsubscribes, and its flush's round trip takes in every request the server routed
+    // here before that; it resolves once they are answered.
+    await untilDeadline(Promise.allSettled([...this.responders].map((responder) => responder.pause())));
     // Requests started meanwhile (a handler's JetStream write) are waited for too.
-    do {
-      await Promise.race([settled, sleep(deadline - Date.now(), undefined, { ref: false })]);
-      settled = Promise.allSettled([...this.awaitingReplies]);
-    } while (this.awaitingReplies.size > 0 && Date.now() < deadline);
+    while (this.awaitingReplies.size > 0 && Date.now() < deadline) await untilDeadline(Promise.allSettled([...this.awaitingReplies]));
+    // The replies written so far reach the server before the socket closes.
+    await untilDeadline(nc.flush().catch(() => undefined));
     try {
       await nc.reconnect();
     } catch (error) {
-      this.moving = false;
       this.logger.warn(`Could not move to another NATS server: ${(error as Error).message}`);
+      this.arrived();
     }
+  }
+
+  /** At the end of a move: the responders take requests again. */
+  private arrived(): void {
+    if (!this.moving) return;
+    this.moving = false;
+    for (const responder of this.responders) responder.resume();
   }
 }

@@ -9,6 +9,7 @@ import { lastValueFrom } from 'rxjs';
 import { ErrorCode, type ReplyError, type RpcReply } from '@books/contracts';
 import { MessagingAttributes } from '@books/server-kit';
 import { encodeJson } from './json.codec';
+import type { NatsConnectionManager, Responder } from './nats-connection.manager';
 import { NatsRpcContext } from './nats-rpc.context';
 import { rpcServerDuration, rpcServerInFlight } from './rpc.metrics';
 import { extractTraceContext } from './trace-context';
@@ -34,16 +35,19 @@ export interface NatsRpcServerOptions {
  * A NestJS transport strategy for request/reply on core NATS, built on nats.js v3.
  * Handlers keep the usual `@MessagePattern()` / `@Payload()` / `@Ctx()` model; what this
  * adds over Nest's built-in NATS transport is a plain JSON envelope (`{data}` or
- * `{error}`), queue groups, and a shutdown that drains: it stops taking requests, answers
- * the ones already received, and only then lets the connection close.
+ * `{error}`), queue groups, and no request lost when it stops taking them: at shutdown it
+ * answers the ones already received and only then lets the connection close; when its NATS
+ * server goes away (lame duck mode) it does the same before the connection moves, and takes
+ * requests again on the new server.
  */
-export class NatsRpcServer extends Server implements CustomTransportStrategy {
+export class NatsRpcServer extends Server implements CustomTransportStrategy, Responder {
   protected override readonly logger = new Logger(NatsRpcServer.name);
   private subscriptions: Subscription[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(
-    private readonly connection: () => NatsConnection,
+    private readonly nats: () => NatsConnectionManager,
     private readonly options: NatsRpcServerOptions,
   ) {
     super();
@@ -51,16 +55,11 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
 
   listen(callback: (error?: unknown) => void): void {
     try {
-      const nc = this.connection();
-      for (const [subject, handler] of this.messageHandlers) {
-        const queue = (handler.extras?.['queue'] as string | undefined) ?? this.options.queue;
-        this.subscriptions.push(
-          nc.subscribe(subject, { queue, callback: (error, msg) => (error ? this.logger.error(error) : this.track(this.handle(msg, handler))) }),
-        );
-      }
+      this.subscribe();
+      this.nats().addResponder(this);
       // Subscribing only queues the SUBs; the round trip of a flush means nats-server has them,
       // so a request sent once listen() resolves cannot meet "no responders".
-      nc.flush().then(() => {
+      this.connection.flush().then(() => {
         this.logger.log(`Answering ${this.messageHandlers.size} subjects in queue group "${this.options.queue}"`);
         callback();
       }, callback);
@@ -69,7 +68,24 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  async pause(): Promise<void> {
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    for (const sub of subscriptions) sub.unsubscribe();
+    // The requests the server routed here before it had the UNSUBs arrive before its PONG.
+    await this.connection.flush().catch(() => undefined);
+    this.logger.log(`Stopped taking requests on this NATS server; finishing ${this.inFlight.size} in flight`);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  resume(): void {
+    if (this.closed || this.subscriptions.length > 0) return;
+    this.subscribe();
+    this.logger.log('Taking requests again');
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     const subscriptions = this.subscriptions;
     this.subscriptions = [];
     await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
@@ -88,7 +104,20 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy {
   }
 
   unwrap<T>(): T {
-    return this.connection() as T;
+    return this.connection as T;
+  }
+
+  private get connection(): NatsConnection {
+    return this.nats().connection;
+  }
+
+  private subscribe(): void {
+    for (const [subject, handler] of this.messageHandlers) {
+      const queue = (handler.extras?.['queue'] as string | undefined) ?? this.options.queue;
+      this.subscriptions.push(
+        this.connection.subscribe(subject, { queue, callback: (error, msg) => (error ? this.logger.error(error) : this.track(this.handle(msg, handler))) }),
+      );
+    }
   }
 
   private track(work: Promise<unknown>): void {

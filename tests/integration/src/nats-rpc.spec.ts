@@ -75,7 +75,7 @@ async function startReplica(name: string, servers = nats.url): Promise<INestMicr
     controllers: [TestController],
   }).compile();
   const app = moduleRef.createNestMicroservice({
-    strategy: new NatsRpcServer(() => moduleRef.get(NatsConnectionManager).connection, { queue: 'test' }),
+    strategy: new NatsRpcServer(() => moduleRef.get(NatsConnectionManager), { queue: 'test' }),
     logger: false,
   });
   TestController.replica = name;
@@ -180,6 +180,49 @@ describe('in a cluster', () => {
       await load;
       const movedTo = moduleRef.get(NatsConnectionManager).connection.getServer();
       expect({ failures, moved: staying.some((node) => movedTo === `127.0.0.1:${node.port}`) }).toEqual({ failures: [], moved: true });
+      expect(answered).toBeGreaterThan(100);
+      for (const app of replicas) {
+        await app.close();
+        apps.splice(apps.indexOf(app), 1);
+      }
+      await callerApp.close();
+    } finally {
+      await Promise.all(nodes.map((node) => node.process.stop()));
+      rmSync(clusterDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('loses no request while a replica on a node that goes away in lame duck mode moves', async () => {
+    const clusterDir = mkdtempSync(join(tmpdir(), 'nats-rpc-cluster-'));
+    const nodes = await startNatsCluster(clusterDir, join(ARTIFACTS_DIR, 'logs', 'nats-rpc-cluster-responder'), 3);
+    const [leaving, callerNode, otherNode] = nodes;
+    try {
+      // The caller on a node with no replica, so requests are shared between the replica on
+      // the node that goes and the one on the third node: requests are on their way to the
+      // leaving replica at every moment it moves.
+      const moduleRef = await Test.createTestingModule({ imports: [NatsModule.forRoot({ servers: callerNode.url, name: 'caller' })] }).compile();
+      const callerApp = await moduleRef.init();
+      const caller = moduleRef.get(NatsRpcClient);
+      const replicas = [await startReplica('replica-leaving', leaving.url), await startReplica('replica-staying', otherNode.url)];
+      let going = true;
+      const failures: string[] = [];
+      let answered = 0;
+      const load = Promise.all(
+        Array.from({ length: 50 }, async () => {
+          while (going) {
+            await caller.request('test.delayed', 5, { timeoutMs: 3_000 }).then(
+              () => answered++,
+              (error: Error) => failures.push(error.constructor.name),
+            );
+          }
+        }),
+      );
+      await sleep(300);
+      await leaving.process.stop(15_000, 'SIGUSR2');
+      await sleep(300);
+      going = false;
+      await load;
+      expect(failures).toEqual([]);
       expect(answered).toBeGreaterThan(100);
       for (const app of replicas) {
         await app.close();
