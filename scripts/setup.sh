@@ -120,7 +120,7 @@ echo "k8s-validate ($K8S_VALIDATE_BUILD)"
 # Helm, for `helm template` of the NATS chart in the deployment checks (tests/deploy). The
 # module builds with `go install …@version`; the version stamp is the one Helm's Makefile sets.
 build_helm() {
-  step "Building Helm $HELM_VERSION from the Go module proxy (about 4 minutes the first time)"
+  step "Building Helm $HELM_VERSION from the Go module proxy (about 7 minutes the first time on 2 cores)"
   local bin
   bin="$(mktemp -d)"
   GOBIN="$bin" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
