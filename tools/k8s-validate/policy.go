@@ -28,6 +28,9 @@ type workload struct {
 	pod     corev1.PodSpec
 	// A StatefulSet's volumeClaimTemplates, which its containers mount like volumes.
 	claims []string
+	// The Deployment's or StatefulSet's selector, and a Deployment's replicas.
+	selector *metav1.LabelSelector
+	replicas *int32
 }
 
 func (w workload) String() string { return w.kind + "/" + w.name }
@@ -71,18 +74,13 @@ func collect(objects []runtime.Object) *checker {
 	for _, object := range objects {
 		switch o := object.(type) {
 		case *appsv1.Deployment:
-			c.workloads = append(c.workloads, workload{kind: "Deployment", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec})
-			if o.Spec.Replicas != nil {
-				c.fail(named("Deployment/"+o.Name), "sets spec.replicas, which its HorizontalPodAutoscaler owns (every apply would reset it)")
-			}
-			c.checkSelector(named("Deployment/"+o.Name), o.Spec.Selector, o.Spec.Template.Labels)
+			c.workloads = append(c.workloads, workload{kind: "Deployment", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec, selector: o.Spec.Selector, replicas: o.Spec.Replicas})
 		case *appsv1.StatefulSet:
-			w := workload{kind: "StatefulSet", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec}
+			w := workload{kind: "StatefulSet", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec, selector: o.Spec.Selector}
 			for _, claim := range o.Spec.VolumeClaimTemplates {
 				w.claims = append(w.claims, claim.Name)
 			}
 			c.workloads = append(c.workloads, w)
-			c.checkSelector(named("StatefulSet/"+o.Name), o.Spec.Selector, o.Spec.Template.Labels)
 		case *batchv1.Job:
 			c.workloads = append(c.workloads, workload{kind: "Job", name: o.Name, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec})
 		case *autoscalingv2.HorizontalPodAutoscaler:
@@ -105,6 +103,12 @@ func collect(objects []runtime.Object) *checker {
 func checkWorkloads(objects []runtime.Object) []string {
 	c := collect(objects)
 	for _, w := range c.workloads {
+		if w.selector != nil {
+			c.checkSelector(w, w.selector, w.labels)
+		}
+		if w.kind == "Deployment" && w.replicas != nil {
+			c.fail(w, "sets spec.replicas, which its HorizontalPodAutoscaler owns (every apply would reset it)")
+		}
 		c.checkPod(w)
 		if w.serving {
 			c.checkDisruptionBudget(w)
@@ -122,7 +126,6 @@ func checkWorkloads(objects []runtime.Object) []string {
 // and the NATS release beside it: who reaches whom.
 func checkInstallation(overlay, nats []runtime.Object) []string {
 	c := collect(append(slices.Clone(overlay), nats...))
-	c.problems = nil // each set's own problems are checkWorkloads'
 	c.checkNetworkPolicies()
 	return c.problems
 }
@@ -133,8 +136,8 @@ func (c *checker) checkSelector(object fmt.Stringer, selector *metav1.LabelSelec
 	}
 }
 
-// checkPod: every container has probes (if it serves and listens), requests and limits, a pinned image and
-// the restricted security settings; what it mounts and reads is there.
+// checkPod: every container has probes (if it serves and listens), requests and limits, a
+// pinned image and the restricted security settings; what it mounts and reads is there.
 func (c *checker) checkPod(w workload) {
 	if w.pod.AutomountServiceAccountToken == nil || *w.pod.AutomountServiceAccountToken {
 		c.fail(w, "mounts a service account token (set automountServiceAccountToken: false)")
