@@ -105,7 +105,7 @@ build_ferretdb() {
 install_built ferretdb "$FERRETDB_BUILD" "$FERRETDB_BIN" build_ferretdb
 echo "ferretdb $("$FERRETDB_BIN" --version | sed -n 's/^version: //p') ($FERRETDB_BUILD)"
 
-# k8s-validate, the offline checker of deploy/k8s (tools/k8s-validate: kustomize's and
+# k8s-validate, the offline checker of deploy/k8s (tools/k8s-validate: kustomize's, nats-server's and
 # Kubernetes' own Go modules), built by a hash of its module files and sources.
 K8S_VALIDATE_SRC="$ROOT/tools/k8s-validate"
 K8S_VALIDATE_BUILD="$(cat "$K8S_VALIDATE_SRC"/go.mod "$K8S_VALIDATE_SRC"/go.sum "$K8S_VALIDATE_SRC"/*.go | sha256sum | cut -c1-12)"
