@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian/Ubuntu machine to build, test and run the books catalogue:
-# Node 24 (from the npm registry), nats-server, Nginx and Chromium (from apt), FerretDB, Jaeger
-# and the Kubernetes manifest checker (built from the Go module proxy, cached), and the npm
+# Node 24 (from the npm registry), nats-server, Nginx and Chromium (from apt), FerretDB, Jaeger,
+# Helm and the Kubernetes manifest checker (built from the Go module proxy, cached), and the npm
 # dependencies. Idempotent: each step is skipped when its result is already there. Source
 # scripts/env.sh afterwards for PATH. Docker Compose, which only the deployment checks use, is
 # scripts/setup-compose.sh (run by scripts/test.sh).
@@ -15,6 +15,8 @@ FERRETDB_VERSION="v1.24.2"
 # v1.75.0, not the proxy's newest v1.76.0: v1.75.0 is the release approved for this project's
 # machines. Its cmd/jaeger is Jaeger v2 (released as 2.12.0), an OpenTelemetry Collector build.
 JAEGER_VERSION="v1.75.0"
+# Helm renders the vendored NATS chart (deploy/k8s/nats/chart) in the deployment checks.
+HELM_VERSION="v4.3.2"
 CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/books-catalogue"
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -103,7 +105,7 @@ build_ferretdb() {
 install_built ferretdb "$FERRETDB_BUILD" "$FERRETDB_BIN" build_ferretdb
 echo "ferretdb $("$FERRETDB_BIN" --version | sed -n 's/^version: //p') ($FERRETDB_BUILD)"
 
-# k8s-validate, the offline checker of deploy/k8s (tools/k8s-validate: kustomize's and
+# k8s-validate, the offline checker of deploy/k8s (tools/k8s-validate: kustomize's, nats-server's and
 # Kubernetes' own Go modules), built by a hash of its module files and sources.
 K8S_VALIDATE_SRC="$ROOT/tools/k8s-validate"
 K8S_VALIDATE_BUILD="$(cat "$K8S_VALIDATE_SRC"/go.mod "$K8S_VALIDATE_SRC"/go.sum "$K8S_VALIDATE_SRC"/*.go | sha256sum | cut -c1-12)"
@@ -114,6 +116,19 @@ build_k8s_validate() {
 }
 install_built k8s-validate "$K8S_VALIDATE_BUILD" "$K8S_VALIDATE_BIN" build_k8s_validate
 echo "k8s-validate ($K8S_VALIDATE_BUILD)"
+
+# Helm, for `helm template` of the NATS chart in the deployment checks (tests/deploy). The
+# module builds with `go install …@version`; the version stamp is the one Helm's Makefile sets.
+build_helm() {
+  step "Building Helm $HELM_VERSION from the Go module proxy (about 7 minutes the first time on 2 cores)"
+  local bin
+  bin="$(mktemp -d)"
+  GOBIN="$bin" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+  mv "$bin/helm" "$1"
+  rm -rf "$bin"
+}
+install_built helm "$HELM_VERSION" "$HELM_BIN" build_helm
+echo "helm $("$HELM_BIN" version --short)"
 
 # Jaeger (traces; optional at run time: npm start with TRACING_SAMPLE_RATIO, tests).
 # `go install …@version` refuses the module (its go.mod has replace directives): built from the

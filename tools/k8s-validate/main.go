@@ -1,14 +1,17 @@
 // Command k8s-validate checks the Kubernetes manifests offline, with the Kubernetes projects'
 // own code: each kustomization is rendered by kustomize's library (krusty, exactly what
-// `kustomize build` and `kubectl apply -k` do), every rendered object is decoded strictly into
-// its typed struct from k8s.io/api (an unknown, duplicate or mistyped field is an error), its
-// metadata is validated as the API server would (metadata.go), and then the catalogue's
-// deployment rules are checked (policy.go). The values file for the NATS Helm chart is
-// checked as far as it is ours (helmvalues.go).
+// `kustomize build` and `kubectl apply -k` do), the NATS chart is rendered by `helm template`
+// (its output is given with -nats-rendered), every object is decoded strictly into its typed
+// struct from k8s.io/api (an unknown, duplicate or mistyped field is an error), its metadata is
+// validated as the API server would (metadata.go), and then the catalogue's deployment rules
+// are checked (policy.go): each overlay together with the NATS release beside it. The NATS
+// servers' nats.conf is parsed by nats-server's own parser (nats.go); the values file for the
+// chart may use only the chart's keys (values.go).
 //
-//	k8s-validate deploy/k8s/overlays/production deploy/k8s/overlays/small
-//	k8s-validate -nats-values deploy/k8s/nats/values.yaml
-//	k8s-validate -print deploy/k8s/overlays/small   # the rendered objects, as JSON
+//	helm template nats deploy/k8s/nats/chart -n books-catalogue -f deploy/k8s/nats/values.yaml |
+//	  k8s-validate -nats-values deploy/k8s/nats/values.yaml -nats-rendered - deploy/k8s/overlays/*
+//	k8s-validate -print -nats-rendered nats.yaml deploy/k8s/overlays/small   # the overlay's objects, as JSON
+//	k8s-validate -print -nats-rendered nats.yaml                             # the NATS chart's objects
 //
 // Exit status 1, with one line per problem naming the object, when any check fails.
 package main
@@ -28,39 +31,58 @@ import (
 )
 
 func main() {
-	print := flag.Bool("print", false, "print what was checked as JSON: the rendered objects of the one kustomization given, or the values")
-	natsValues := flag.String("nats-values", "", "also check this values file for the NATS Helm chart")
+	print := flag.Bool("print", false, "print the checked objects as JSON: the one kustomization's given, or with none the NATS chart's")
+	natsValues := flag.String("nats-values", "", "check that this values `FILE` for the NATS chart uses only the chart's keys (the chart is chart/ beside it)")
+	natsRendered := flag.String("nats-rendered", "", "the NATS chart's objects as helm template renders them, from `FILE` (- for standard input): checked, and installed beside each kustomization")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: k8s-validate [-print] [-nats-values FILE] KUSTOMIZATION_DIR...")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: k8s-validate [-print] [-nats-values FILE] [-nats-rendered FILE|-] [KUSTOMIZATION_DIR...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg()+len(*natsValues) == 0 || (*print && (flag.NArg() > 1 || (flag.NArg() == 1) == (*natsValues != ""))) {
+	if flag.NArg()+len(*natsValues)+len(*natsRendered) == 0 || (*print && (flag.NArg() > 1 || (flag.NArg() == 0 && *natsRendered == ""))) {
 		flag.Usage()
 		os.Exit(2)
 	}
 
 	failed := false
-	if *natsValues != "" {
-		values, problems := validateNatsValues(*natsValues)
+	problems := func(name string, problems []string) bool {
 		for _, problem := range problems {
-			fmt.Fprintf(os.Stderr, "%s: %s\n", *natsValues, problem)
+			fmt.Fprintf(os.Stderr, "%s: %s\n", name, problem)
 		}
-		failed = len(problems) > 0
-		if !failed {
-			report(*print, *natsValues, values)
+		failed = failed || len(problems) > 0
+		return len(problems) == 0
+	}
+	if *natsValues != "" && problems(*natsValues, checkNatsValues(*natsValues)) && !*print {
+		report(false, *natsValues, nil)
+	}
+	var nats *natsRelease
+	if *natsRendered != "" {
+		name := *natsRendered
+		if name == "-" {
+			name = "nats (helm template)"
+		}
+		release, found := validateNats(*natsRendered)
+		if problems(name, found) {
+			nats = release
+			if flag.NArg() == 0 || !*print {
+				report(*print, name, release.documents)
+			}
 		}
 	}
 	for _, dir := range flag.Args() {
-		rendered, problems := validate(dir)
-		for _, problem := range problems {
-			fmt.Fprintf(os.Stderr, "%s: %s\n", dir, problem)
+		rendered, objects, found := validate(dir)
+		switch {
+		case len(found) > 0:
+		case *natsRendered != "" && nats == nil:
+			found = []string{"not checked with the NATS servers beside it, whose objects have problems (above)"}
+		case nats == nil:
+			found = checkInstallation(objects, nil)
+		default:
+			found = append(checkInstallation(objects, nats.objects), nats.checkClients(objects)...)
 		}
-		if len(problems) > 0 {
-			failed = true
-			continue
+		if problems(dir, found) {
+			report(*print, dir, rendered)
 		}
-		report(*print, dir, rendered)
 	}
 	if failed {
 		os.Exit(1)
@@ -81,11 +103,12 @@ func report(print bool, name string, checked any) {
 	fmt.Println(string(out))
 }
 
-// validate renders one kustomization and returns its objects and every problem found.
-func validate(dir string) ([]*kyaml.RNode, []string) {
+// validate renders one kustomization and returns its objects (as rendered, and decoded) and
+// every problem found in them on their own.
+func validate(dir string) ([]*kyaml.RNode, []runtime.Object, []string) {
 	resources, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
-		return nil, []string{fmt.Sprintf("kustomize build: %v", err)}
+		return nil, nil, []string{fmt.Sprintf("kustomize build: %v", err)}
 	}
 	// Strict: fields that the typed struct does not have, or has twice, are errors too.
 	decoder := kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme.Scheme, scheme.Scheme, kjson.SerializerOptions{Yaml: true, Strict: true})
@@ -109,7 +132,7 @@ func validate(dir string) ([]*kyaml.RNode, []string) {
 		objects = append(objects, object)
 	}
 	if len(problems) > 0 {
-		return nil, problems
+		return nil, nil, problems
 	}
-	return resources.ToRNodeSlice(), checkPolicy(objects)
+	return resources.ToRNodeSlice(), objects, checkWorkloads(objects)
 }

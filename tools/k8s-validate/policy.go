@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -27,24 +28,26 @@ type workload struct {
 	pod     corev1.PodSpec
 	// A StatefulSet's volumeClaimTemplates, which its containers mount like volumes.
 	claims []string
+	// The Deployment's or StatefulSet's selector, and a Deployment's replicas.
+	selector *metav1.LabelSelector
+	replicas *int32
 }
 
 func (w workload) String() string { return w.kind + "/" + w.name }
 
-// natsPods are the labels of the NATS chart's pods (helm release `nats`, deploy/k8s/nats):
-// not rendered here, but the NetworkPolicies must know them.
-var natsPods = labels.Set{"app.kubernetes.io/name": "nats", "app.kubernetes.io/instance": "nats", "app.kubernetes.io/component": "nats"}
-
-// reachableFrom is who may open a connection to whom (issue 14): "anyone" is every source,
-// the other names are workloads (and "nats", the chart's servers). Sources are matched by the
-// NetworkPolicies' pod selectors; a workload that is not listed must be reachable from no one.
-var reachableFrom = map[string][]string{
-	"web":     {"anyone"},
-	"gateway": {"web"},
+// reachableFrom is who may open a connection to which port of whom (issue 14): "anyone" is
+// every source, the other names are workloads: ours, and the NATS chart's StatefulSet `nats`
+// (-nats-rendered). Sources are matched by the NetworkPolicies' pod selectors against the
+// workloads' pod labels, ports against the containers' ports. Every port a serving workload's
+// containers expose that is not listed here must be reachable from no one (the kubelet's probes
+// come from the node and are not subject to NetworkPolicy).
+var reachableFrom = map[string]map[int32][]string{
+	"web":     {8080: {"anyone"}},
+	"gateway": {3000: {"web"}},
 	// MongoDB's members replicate to each other; the init Job forms the set.
-	"mongodb": {"books-service", "mongodb", "mongodb-init"},
-	// The NATS servers' routes connect them to each other.
-	"nats": {"books-service", "gateway", "nats"},
+	"mongodb": {27017: {"books-service", "mongodb", "mongodb-init"}},
+	// NATS clients are the apps; the servers' routes connect them to each other.
+	"nats": {4222: {"books-service", "gateway"}, 6222: {"nats"}},
 }
 
 type checker struct {
@@ -65,23 +68,19 @@ type named string
 
 func (n named) String() string { return string(n) }
 
-func checkPolicy(objects []runtime.Object) []string {
+// collect sorts objects into a checker by what the rules need of them.
+func collect(objects []runtime.Object) *checker {
 	c := &checker{configs: map[string]bool{}}
 	for _, object := range objects {
 		switch o := object.(type) {
 		case *appsv1.Deployment:
-			c.workloads = append(c.workloads, workload{kind: "Deployment", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec})
-			if o.Spec.Replicas != nil {
-				c.fail(named("Deployment/"+o.Name), "sets spec.replicas, which its HorizontalPodAutoscaler owns (every apply would reset it)")
-			}
-			c.checkSelector(named("Deployment/"+o.Name), o.Spec.Selector, o.Spec.Template.Labels)
+			c.workloads = append(c.workloads, workload{kind: "Deployment", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec, selector: o.Spec.Selector, replicas: o.Spec.Replicas})
 		case *appsv1.StatefulSet:
-			w := workload{kind: "StatefulSet", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec}
+			w := workload{kind: "StatefulSet", name: o.Name, serving: true, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec, selector: o.Spec.Selector}
 			for _, claim := range o.Spec.VolumeClaimTemplates {
 				w.claims = append(w.claims, claim.Name)
 			}
 			c.workloads = append(c.workloads, w)
-			c.checkSelector(named("StatefulSet/"+o.Name), o.Spec.Selector, o.Spec.Template.Labels)
 		case *batchv1.Job:
 			c.workloads = append(c.workloads, workload{kind: "Job", name: o.Name, labels: o.Spec.Template.Labels, pod: o.Spec.Template.Spec})
 		case *autoscalingv2.HorizontalPodAutoscaler:
@@ -96,7 +95,20 @@ func checkPolicy(objects []runtime.Object) []string {
 			c.configs[o.Name] = true
 		}
 	}
+	return c
+}
+
+// checkWorkloads: the rules each set of objects must meet on its own (an overlay, or the NATS
+// chart's release): pods, disruption budgets, autoscalers, Services.
+func checkWorkloads(objects []runtime.Object) []string {
+	c := collect(objects)
 	for _, w := range c.workloads {
+		if w.selector != nil {
+			c.checkSelector(w, w.selector, w.labels)
+		}
+		if w.kind == "Deployment" && w.replicas != nil {
+			c.fail(w, "sets spec.replicas, which its HorizontalPodAutoscaler owns (every apply would reset it)")
+		}
 		c.checkPod(w)
 		if w.serving {
 			c.checkDisruptionBudget(w)
@@ -107,6 +119,13 @@ func checkPolicy(objects []runtime.Object) []string {
 	}
 	c.checkAutoscalerTargets()
 	c.checkServices()
+	return c.problems
+}
+
+// checkInstallation: the rules of everything installed in the namespace together, an overlay
+// and the NATS release beside it: who reaches whom.
+func checkInstallation(overlay, nats []runtime.Object) []string {
+	c := collect(append(slices.Clone(overlay), nats...))
 	c.checkNetworkPolicies()
 	return c.problems
 }
@@ -117,8 +136,8 @@ func (c *checker) checkSelector(object fmt.Stringer, selector *metav1.LabelSelec
 	}
 }
 
-// checkPod: every container has probes (if it serves), requests and limits, a pinned image and
-// the restricted security settings; what it mounts and reads is there.
+// checkPod: every container has probes (if it serves and listens), requests and limits, a
+// pinned image and the restricted security settings; what it mounts and reads is there.
 func (c *checker) checkPod(w workload) {
 	if w.pod.AutomountServiceAccountToken == nil || *w.pod.AutomountServiceAccountToken {
 		c.fail(w, "mounts a service account token (set automountServiceAccountToken: false)")
@@ -129,7 +148,9 @@ func (c *checker) checkPod(w workload) {
 	}
 	for _, container := range append(slices.Clone(w.pod.InitContainers), w.pod.Containers...) {
 		where := fmt.Sprintf("container %q", container.Name)
-		if w.serving {
+		// A container that listens is probed; one that does not (the NATS chart's config
+		// reloader) serves nothing to be ready for.
+		if w.serving && len(container.Ports) > 0 {
 			c.checkProbes(w, where, container)
 		}
 		c.checkResources(w, where, container)
@@ -298,7 +319,8 @@ func exposes(pod corev1.PodSpec, target intstr.IntOrString, port int32) bool {
 	return false
 }
 
-// checkNetworkPolicies: ingress is closed by default, and opened exactly as reachableFrom says.
+// checkNetworkPolicies: ingress is closed by default, and opened exactly as reachableFrom says,
+// port by port.
 func (c *checker) checkNetworkPolicies() {
 	denies := slices.ContainsFunc(c.policies, func(p *networkingv1.NetworkPolicy) bool {
 		return len(p.Spec.PodSelector.MatchLabels) == 0 && len(p.Spec.PodSelector.MatchExpressions) == 0 &&
@@ -308,27 +330,40 @@ func (c *checker) checkNetworkPolicies() {
 		c.fail(named("NetworkPolicy"), "no default-deny policy (podSelector: {}, policyTypes: [Ingress], no rules)")
 	}
 
-	// Who may connect: the workloads and the chart's NATS servers. Who is connected to: the
-	// same, less the Jobs, which listen on nothing.
-	parties := map[string]labels.Set{"nats": natsPods}
-	targets := map[string]labels.Set{"nats": natsPods}
+	// Who may connect: every workload. Who is connected to: those that serve (Jobs listen on nothing).
+	parties := map[string]labels.Set{}
 	for _, w := range c.workloads {
 		parties[w.name] = w.labels
-		if w.serving {
-			targets[w.name] = w.labels
+	}
+	for _, name := range slices.Sorted(maps.Keys(reachableFrom)) {
+		if !slices.ContainsFunc(c.workloads, func(w workload) bool { return w.name == name && w.serving }) {
+			c.fail(named("NetworkPolicy"), "no workload is named %s, so who reaches it cannot be checked (NATS: the chart's StatefulSet, rendered as the release nats and given with -nats-rendered)", name)
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(targets)) {
-		got := c.sourcesOf(targets[name], parties)
-		want := slices.Sorted(slices.Values(reachableFrom[name]))
-		if !slices.Equal(got, want) {
-			c.fail(named("NetworkPolicy"), "%s is reachable from [%s], want [%s]", name, strings.Join(got, " "), strings.Join(want, " "))
+	for _, w := range c.workloads {
+		if !w.serving {
+			continue
+		}
+		want := reachableFrom[w.name]
+		for _, port := range slices.Sorted(maps.Keys(want)) {
+			if !exposes(w.pod, intstr.FromInt32(port), port) {
+				c.fail(named("NetworkPolicy"), "%s should be reachable on port %d, which %s does not expose", w.name, port, w)
+			}
+		}
+		for _, container := range w.pod.Containers {
+			for _, port := range container.Ports {
+				got := c.sourcesOf(w.labels, port, parties)
+				wanted := slices.Sorted(slices.Values(want[port.ContainerPort]))
+				if !slices.Equal(got, wanted) {
+					c.fail(named("NetworkPolicy"), "%s port %d (%s) is reachable from [%s], want [%s]", w.name, port.ContainerPort, port.Name, strings.Join(got, " "), strings.Join(wanted, " "))
+				}
+			}
 		}
 	}
 }
 
-// sourcesOf: who the policies that select these pods let in, sorted.
-func (c *checker) sourcesOf(target labels.Set, parties map[string]labels.Set) []string {
+// sourcesOf: who the policies that select these pods let in on this port, sorted.
+func (c *checker) sourcesOf(target labels.Set, port corev1.ContainerPort, parties map[string]labels.Set) []string {
 	sources := map[string]bool{}
 	for _, policy := range c.policies {
 		selector, err := metav1.LabelSelectorAsSelector(&policy.Spec.PodSelector)
@@ -336,6 +371,9 @@ func (c *checker) sourcesOf(target labels.Set, parties map[string]labels.Set) []
 			continue
 		}
 		for _, rule := range policy.Spec.Ingress {
+			if !admitsPort(rule.Ports, port) {
+				continue
+			}
 			if len(rule.From) == 0 {
 				sources["anyone"] = true
 			}
@@ -357,6 +395,28 @@ func (c *checker) sourcesOf(target labels.Set, parties map[string]labels.Set) []
 		}
 	}
 	return slices.Sorted(maps.Keys(sources))
+}
+
+// admitsPort: whether a rule's ports include this container port (no ports: every port), by
+// number, range or name, and protocol (TCP unless said).
+func admitsPort(ports []networkingv1.NetworkPolicyPort, port corev1.ContainerPort) bool {
+	if len(ports) == 0 {
+		return true
+	}
+	protocol := cmp.Or(port.Protocol, corev1.ProtocolTCP)
+	for _, p := range ports {
+		if p.Protocol != nil && *p.Protocol != protocol || p.Protocol == nil && protocol != corev1.ProtocolTCP {
+			continue
+		}
+		switch {
+		case p.Port == nil,
+			p.Port.Type == intstr.String && p.Port.StrVal == port.Name,
+			p.Port.Type == intstr.Int && p.EndPort == nil && p.Port.IntVal == port.ContainerPort,
+			p.Port.Type == intstr.Int && p.EndPort != nil && p.Port.IntVal <= port.ContainerPort && port.ContainerPort <= *p.EndPort:
+			return true
+		}
+	}
+	return false
 }
 
 // podTemplateLabels: the labels of a workload's pods (nil for other objects).

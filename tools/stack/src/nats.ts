@@ -43,7 +43,8 @@ const READER_PERMISSIONS = `{
   subscribe = { allow = ["_INBOX.>"] }
 }`;
 
-function natsServerBinary(): string {
+/** The nats-server to run: NATS_SERVER_BIN, else Debian's (scripts/setup.sh installs it), else the one on PATH. */
+export function natsServerBinary(): string {
   if (process.env['NATS_SERVER_BIN']) return process.env['NATS_SERVER_BIN'];
   return ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((path) => existsSync(path)) ?? 'nats-server';
 }
