@@ -71,9 +71,9 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy, Re
   async pause(): Promise<void> {
     const subscriptions = this.subscriptions;
     this.subscriptions = [];
-    for (const sub of subscriptions) sub.unsubscribe();
-    // The requests the server routed here before it had the UNSUBs arrive before its PONG.
-    await this.connection.flush().catch(() => undefined);
+    // Draining (not unsubscribing, which drops at once whatever is still on its way) handles the
+    // requests the server routed here before it had the UNSUB: they arrive before its PONG.
+    await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
     this.logger.log(`Stopped taking requests on this NATS server; finishing ${this.inFlight.size} in flight`);
     await Promise.allSettled([...this.inFlight]);
   }
