@@ -177,8 +177,8 @@ export class NatsConnectionManager implements OnModuleInit, OnApplicationShutdow
     this.logger.log(`The NATS server is shutting down (lame duck mode); moving to another server once ${this.awaitingReplies.size} request(s) in flight are answered`);
     const deadline = Date.now() + MOVE_SETTLE_MS;
     const untilDeadline = (work: Promise<unknown>) => Promise.race([work, sleep(deadline - Date.now(), undefined, { ref: false })]);
-    // Pausing unsubscribes, and its flush's round trip takes in every request the server routed
-    // here before that; it resolves once they are answered.
+    // Pausing drains the responders' subscriptions, which takes in every request the server
+    // routed here before it had their UNSUBs; it resolves once those are answered.
     await untilDeadline(Promise.allSettled([...this.responders].map((responder) => responder.pause())));
     // Requests started meanwhile (a handler's JetStream write) are waited for too.
     while (this.awaitingReplies.size > 0 && Date.now() < deadline) await untilDeadline(Promise.allSettled([...this.awaitingReplies]));

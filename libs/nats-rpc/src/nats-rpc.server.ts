@@ -68,14 +68,8 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy, Re
     }
   }
 
-  async pause(): Promise<void> {
-    const subscriptions = this.subscriptions;
-    this.subscriptions = [];
-    // Draining (not unsubscribing, which drops at once whatever is still on its way) handles the
-    // requests the server routed here before it had the UNSUB: they arrive before its PONG.
-    await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
-    this.logger.log(`Stopped taking requests on this NATS server; finishing ${this.inFlight.size} in flight`);
-    await Promise.allSettled([...this.inFlight]);
+  pause(): Promise<void> {
+    return this.stopTaking('Stopped taking requests on this NATS server');
   }
 
   resume(): void {
@@ -86,12 +80,21 @@ export class NatsRpcServer extends Server implements CustomTransportStrategy, Re
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.stopTaking('Stopped taking requests');
+    this.logger.log('Drained');
+  }
+
+  /**
+   * Drains the subscriptions (not unsubscribing, which drops at once whatever is still on its
+   * way: the requests the server routed here before it had the UNSUB arrive before its PONG and
+   * are handled), then waits for every request in flight to be answered.
+   */
+  private async stopTaking(what: string): Promise<void> {
     const subscriptions = this.subscriptions;
     this.subscriptions = [];
     await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => undefined)));
-    this.logger.log(`Stopped taking requests; finishing ${this.inFlight.size} in flight`);
+    this.logger.log(`${what}; finishing ${this.inFlight.size} in flight`);
     await Promise.allSettled([...this.inFlight]);
-    this.logger.log('Drained');
   }
 
   /** How many requests are being handled right now. */
