@@ -72,10 +72,6 @@ export async function startLocalTarget(
   });
   const web = topology.web;
   if (!web) throw new Error('The topology started without Nginx');
-  const pidsOf = (...processes: { pid: number | undefined }[]) => ({
-    pids: () => processes.map((process) => process.pid).filter((pid): pid is number => pid !== undefined),
-    children: true,
-  });
   return {
     label: `${replicas} replica${replicas === 1 ? '' : 's'}`,
     replicas,
@@ -84,21 +80,30 @@ export async function startLocalTarget(
     natsUrl: topology.natsUrl,
     natsUser: natsUserOf(topology.natsOptions('reader')),
     mongoUrl: topology.mongoUrl,
-    processes: {
-      nginx: pidsOf(web.process),
-      gateway: pidsOf(...topology.gateways.map((gateway) => gateway.process)),
-      'books-service': pidsOf(...topology.services.map((service) => service.process)),
-      nats: topology.natsNodes.length > 0 ? pidsOf(...topology.natsNodes.map((node) => node.process)) : undefined,
-      ferretdb: topology.mongo ? pidsOf(topology.mongo.process) : undefined,
-      jaeger: topology.jaeger ? pidsOf(topology.jaeger.process) : undefined,
-      loadgen: LOAD_GENERATOR,
-    },
+    processes: processesOf(topology),
     memoryProcesses: [...topology.gateways, ...topology.services]
       .filter((app) => app.process.pid !== undefined)
       .map((app) => ({ name: app.process.name, pid: app.process.pid as number })),
     appLogs: [topology.gateway, ...topology.services].map((app) => ({ process: app.process.name, logFile: app.process.spec.logFile })),
     logDir: topology.logDir,
     stop: () => topology.stop(),
+  };
+}
+
+/** The topology's processes by kind (each with its children: Nginx's workers), and this harness as the load generator. */
+export function processesOf(topology: Topology): ProcessMap {
+  const pidsOf = (...processes: { pid: number | undefined }[]) => ({
+    pids: () => processes.map((process) => process.pid).filter((pid): pid is number => pid !== undefined),
+    children: true,
+  });
+  return {
+    nginx: topology.web ? pidsOf(topology.web.process) : undefined,
+    gateway: pidsOf(...topology.gateways.map((gateway) => gateway.process)),
+    'books-service': pidsOf(...topology.services.map((service) => service.process)),
+    nats: topology.natsNodes.length > 0 ? pidsOf(...topology.natsNodes.map((node) => node.process)) : undefined,
+    ferretdb: topology.mongo ? pidsOf(topology.mongo.process) : undefined,
+    jaeger: topology.jaeger ? pidsOf(topology.jaeger.process) : undefined,
+    loadgen: LOAD_GENERATOR,
   };
 }
 

@@ -21,11 +21,11 @@ import { ARTIFACTS_DIR, Topology, WORKSPACE_ROOT } from '@books/stack';
 import { CatalogueApi, mapConcurrently } from './load/catalogue';
 import { type HttpRequest, headerOf, runHttpLoad, versionFromEtag } from './load/http-load';
 import { SseClient } from './load/sse-client';
-import { cpuSeconds, withDescendants } from './measure/proc';
+import { cpuSeconds, stealSeconds, withDescendants } from './measure/proc';
 import { LatencyRecorder, type LatencySummary } from './measure/latency';
-import { round } from './measure/cpu';
+import { type CpuSeconds, type ProcessMap, cpuPerThousand, cpuUsedBetween, round, sampleCpu } from './measure/cpu';
 import { machineInfo } from './machine';
-import { GATEWAY_ENV, SERVICE_ENV, buildIfMissing } from './target';
+import { GATEWAY_ENV, SERVICE_ENV, buildIfMissing, processesOf } from './target';
 
 interface Options {
   smoke: boolean;
@@ -68,6 +68,25 @@ interface RateResult {
   latency?: LatencySummary;
   statusCodes?: Record<string, number>;
   dbCommandsPerWrite?: number;
+  /** CPU milliseconds per write, by kind of process, and their total. */
+  cpuMsPerWrite?: CpuSeconds & { total?: number };
+  /** Cores the hypervisor took meanwhile (steal time): high means a disturbed run. */
+  stealCores?: number;
+}
+
+/** Runs a measurement and adds the CPU each kind of process spent per write, and the steal time meanwhile. */
+async function measured(processes: ProcessMap, run: () => Promise<RateResult>): Promise<RateResult> {
+  const before = sampleCpu(processes);
+  const stealBefore = stealSeconds();
+  const started = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const stealAfter = stealSeconds();
+  return {
+    ...result,
+    cpuMsPerWrite: cpuPerThousand(cpuUsedBetween(before, sampleCpu(processes)), result.writes),
+    stealCores: stealBefore !== undefined && stealAfter !== undefined ? round((stealAfter - stealBefore) / seconds, 2) : undefined,
+  };
 }
 
 /** Starts the topology a measurement runs on: a fresh database every time. */
@@ -112,25 +131,28 @@ async function closedLoop(writers: number, seconds: number, write: (writer: numb
  * one command each, from the harness. No events, no checks: what the database itself can do.
  * The documents it adds are removed afterwards.
  */
-async function directDb(mongoUrl: string, writers: number, seconds: number) {
+async function directDb(stack: Topology, writers: number, seconds: number) {
+  const mongoUrl = stack.mongoUrl;
+  const { ferretdb, loadgen } = processesOf(stack);
+  const processes = { ferretdb, loadgen };
   const client = new MongoClient(mongoUrl, { maxPoolSize: writers });
   try {
     const books = client.db().collection<Document & { _id: string }>("books");
     const docOf = (id: string, body: BookInput, now: Date) => ({ _id: id, ...body, version: 1, createdAt: now, updatedAt: now, titleKey: body.title.toLowerCase(), authorKey: body.author.toLowerCase() });
     const ids = Array.from({ length: writers }, (_, w) => `direct-${w}`);
     await books.insertMany(ids.map((id, w) => docOf(id, bodyOf('direct', w), new Date())));
-    const update = await closedLoop(writers, seconds, (w: number, n: number) => {
+    const update = await measured(processes, () => closedLoop(writers, seconds, (w: number, n: number) => {
       const body = bodyOf('direct', n);
       return books
         .updateOne({ _id: ids[w] }, { $set: { ...body, titleKey: body.title.toLowerCase(), authorKey: body.author.toLowerCase(), updatedAt: new Date() }, $inc: { version: 1 } })
         .then(() => undefined);
-    });
+    }));
     const created: string[] = [];
-    const create = await closedLoop(writers, seconds, () => {
+    const create = await measured(processes, () => closedLoop(writers, seconds, () => {
       const id = `direct-new-${created.length}`;
       created.push(id);
       return books.insertOne(docOf(id, bodyOf('direct-new', created.length), new Date())).then(() => undefined);
-    });
+    }));
     await mapConcurrently([...ids, ...created], 4, (id) => books.deleteOne({ _id: id }));
     return { update, create };
   } finally {
@@ -138,59 +160,68 @@ async function directDb(mongoUrl: string, writers: number, seconds: number) {
   }
 }
 
-/** PUT with If-Match, each connection on its own book, its version tracked from each ETag. */
-async function stackUpdate(stack: Topology, writers: number, seconds: number): Promise<RateResult> {
+/**
+ * PUT with If-Match, each connection on its own book, its version tracked from each ETag.
+ * `unchanged`: the floor. Each PUT sends the book as it is, so it crosses Nginx, the gateway,
+ * NATS and a replica like any write (validation, the committer, the reply) but changes
+ * nothing: no database command, no event. What the path costs before the database and the
+ * event stream add theirs.
+ */
+async function stackUpdate(stack: Topology, writers: number, seconds: number, unchanged = false): Promise<RateResult> {
   const api = new CatalogueApi(`${stack.web!.url}/api`);
-  const books = await mapConcurrently(Array.from({ length: writers }, (_, w) => w), 4, (w) => api.create(bodyOf('owned', w), `bench-owned-${writers}-${w}-${Date.now()}`));
+  const tag = unchanged ? 'floor' : 'owned';
+  const books = await mapConcurrently(Array.from({ length: writers }, (_, w) => w), 4, (w) => api.create(bodyOf(tag, w), `bench-${tag}-${writers}-${w}-${Date.now()}`));
   const before = await dbCommands(stack);
-  const result = await runHttpLoad({
-    origin: stack.web!.url,
-    connections: writers,
-    durationS: seconds,
-    requestsFor: (connection) => {
-      const book = books[connection];
-      let version = book.version;
-      let n = 0;
-      // When a response may have been lost (autocannon recycles connections), re-read the version.
-      let stale = false;
-      let awaiting: 'put' | 'get' | undefined;
-      const request: HttpRequest = {
-        method: 'PUT',
-        setupRequest: (req) => {
-          if (awaiting) stale = true;
-          awaiting = stale ? 'get' : 'put';
-          return stale
-            ? { ...req, method: 'GET', path: `/api/books/${book.id}`, headers: {}, body: undefined }
-            : {
-                ...req,
-                method: 'PUT',
-                path: `/api/books/${book.id}`,
-                headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
-                body: JSON.stringify(bodyOf(`owned ${connection}`, ++n)),
-              };
-        },
-        onResponse: (status, _body, _context, headers) => {
-          const seen = versionFromEtag(headerOf(headers, 'etag'));
-          if (status === 200 && seen !== undefined) {
-            version = seen;
-            stale = false;
-          } else if (awaiting === 'put') {
-            stale = true;
-          }
-          awaiting = undefined;
-        },
-      };
-      return [request];
-    },
+  return measured(processesOf(stack), async () => {
+    const result = await runHttpLoad({
+      origin: stack.web!.url,
+      connections: writers,
+      durationS: seconds,
+      requestsFor: (connection) => {
+        const book = books[connection];
+        let version = book.version;
+        let n = 0;
+        // When a response may have been lost (autocannon recycles connections), re-read the version.
+        let stale = false;
+        let awaiting: 'put' | 'get' | undefined;
+        const request: HttpRequest = {
+          method: 'PUT',
+          setupRequest: (req) => {
+            if (awaiting) stale = true;
+            awaiting = stale ? 'get' : 'put';
+            return stale
+              ? { ...req, method: 'GET', path: `/api/books/${book.id}`, headers: {}, body: undefined }
+              : {
+                  ...req,
+                  method: 'PUT',
+                  path: `/api/books/${book.id}`,
+                  headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
+                  body: JSON.stringify(unchanged ? bodyOf(tag, connection) : bodyOf(`${tag} ${connection}`, ++n)),
+                };
+          },
+          onResponse: (status, _body, _context, headers) => {
+            const seen = versionFromEtag(headerOf(headers, 'etag'));
+            if (status === 200 && seen !== undefined) {
+              version = seen;
+              stale = false;
+            } else if (awaiting === 'put') {
+              stale = true;
+            }
+            awaiting = undefined;
+          },
+        };
+        return [request];
+      },
+    });
+    return finishHttp(stack, result, before);
   });
-  return finishHttp(stack, result, before);
 }
 
 /** POST with a new body and Idempotency-Key each time. */
 async function stackCreate(stack: Topology, writers: number, seconds: number): Promise<RateResult> {
   const before = await dbCommands(stack);
   const run = Date.now();
-  const result = await runHttpLoad({
+  return measured(processesOf(stack), async () => finishHttp(stack, await runHttpLoad({
     origin: stack.web!.url,
     connections: writers,
     durationS: seconds,
@@ -212,8 +243,7 @@ async function stackCreate(stack: Topology, writers: number, seconds: number): P
         },
       ];
     },
-  });
-  return finishHttp(stack, result, before);
+  }), before));
 }
 
 async function finishHttp(stack: Topology, result: Awaited<ReturnType<typeof runHttpLoad>>, commandsBefore: number): Promise<RateResult> {
@@ -369,6 +399,7 @@ async function main(): Promise<number> {
   buildIfMissing(log);
 
   const rows: string[] = [];
+  const cpuRows: string[] = [];
   const rates: Record<string, unknown>[] = [];
   let errors = 0;
   for (const replicas of options.replicas) {
@@ -377,19 +408,31 @@ async function main(): Promise<number> {
       const stack = await topology(`bench-writes-${replicas}-${writers}`, replicas);
       try {
         log(`\n== ${replicas} replica(s), ${writers} writers`);
-        const direct = await directDb(stack.mongoUrl, writers, options.durationS);
+        const direct = await directDb(stack, writers, options.durationS);
         log(`  direct-db   update ${direct.update.perSecond}/s, create ${direct.create.perSecond}/s`);
         const update = await stackUpdate(stack, writers, options.durationS);
         log(`  stack       update ${update.perSecond}/s (p99 ${update.latency?.p99} ms, ${update.dbCommandsPerWrite} db commands/write, errors ${update.errors})`);
         const create = await stackCreate(stack, writers, options.durationS);
         log(`  stack       create ${create.perSecond}/s (p99 ${create.latency?.p99} ms, ${create.dbCommandsPerWrite} db commands/write, errors ${create.errors})`);
-        errors += update.errors + create.errors + direct.update.errors + direct.create.errors;
+        const floor = await stackUpdate(stack, writers, options.durationS, true);
+        log(`  stack       floor  ${floor.perSecond}/s (PUT that changes nothing; ${floor.dbCommandsPerWrite} db commands/write, errors ${floor.errors})`);
+        errors += update.errors + create.errors + floor.errors + direct.update.errors + direct.create.errors;
         const share = (a: number, b: number) => `${Math.round((100 * a) / Math.max(1, b))} %`;
-        rows.push(
-          `| ${replicas} | ${writers} | update | ${direct.update.perSecond} | ${update.perSecond} | ${share(update.perSecond, direct.update.perSecond)} | ${update.latency?.p99} | ${update.dbCommandsPerWrite} | ${update.errors} |`,
-          `| ${replicas} | ${writers} | create | ${direct.create.perSecond} | ${create.perSecond} | ${share(create.perSecond, direct.create.perSecond)} | ${create.latency?.p99} | ${create.dbCommandsPerWrite} | ${create.errors} |`,
+        const row = (write: string, stackRate: RateResult, directRate: RateResult) =>
+          `| ${replicas} | ${writers} | ${write} | ${directRate.perSecond} | ${stackRate.perSecond} | ${share(stackRate.perSecond, directRate.perSecond)} | ${stackRate.latency?.p99} | ${stackRate.dbCommandsPerWrite} | ${stackRate.stealCores} | ${stackRate.errors} |`;
+        rows.push(row('update', update, direct.update), row('create', create, direct.create), row('floor (no change)', floor, direct.update));
+        const cpu = (how: string, write: string, rate: RateResult) => {
+          const ms = (kind: keyof NonNullable<RateResult['cpuMsPerWrite']>) => (rate.cpuMsPerWrite?.[kind] === undefined ? '' : String(round(rate.cpuMsPerWrite[kind], 2)));
+          return `| ${replicas} | ${writers} | ${how} | ${write} | ${ms('nginx')} | ${ms('gateway')} | ${ms('books-service')} | ${ms('nats')} | ${ms('ferretdb')} | ${ms('loadgen')} | ${ms('total')} |`;
+        };
+        cpuRows.push(
+          cpu('direct-db', 'update', direct.update),
+          cpu('direct-db', 'create', direct.create),
+          cpu('stack', 'update', update),
+          cpu('stack', 'create', create),
+          cpu('stack', 'floor (no change)', floor),
         );
-        rates.push({ replicas, writers, direct, update, create });
+        rates.push({ replicas, writers, direct, update, create, floor });
       } finally {
         await stack.stop();
       }
@@ -411,9 +454,17 @@ async function main(): Promise<number> {
     '',
     `${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}; ${options.durationS} s per measurement, each on a fresh topology and database.`,
     '',
-    '| replicas | writers | write | direct-db /s | stack /s | stack ÷ direct | stack p99 ms | db commands / write | errors |',
-    '|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| replicas | writers | write | direct-db /s | stack /s | stack ÷ direct | stack p99 ms | db commands / write | steal, cores | errors |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    'Floor: a PUT that changes nothing (no database command, no event), against direct-db updates. Steal: cores the hypervisor took meanwhile.',
+    '',
+    'CPU milliseconds per write, by process:',
+    '',
+    '| replicas | writers | path | write | Nginx | gateway | books-service | NATS | FerretDB | load gen | total |',
+    '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...cpuRows,
     '',
     `History (${historyResult.replicas} replica(s), 16 unconditional writers): ${historyResult.changes} changes in ${historyResult.seconds} s (${historyResult.perSecond}/s); ` +
       `first ${historyResult.windowS} s ${historyResult.firstRate}/s, last ${historyResult.windowS} s ${historyResult.lastRate}/s (×${historyResult.lastToFirst}); ` +

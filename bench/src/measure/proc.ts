@@ -72,3 +72,17 @@ export function machineBusySeconds(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU seconds the hypervisor gave other guests while this machine wanted to run (steal time,
+ * all cores), from /proc/stat. On a shared host it slows every process at once: a run with
+ * much of it is a disturbed run.
+ */
+export function stealSeconds(): number | undefined {
+  try {
+    const steal = Number(readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)[8]);
+    return Number.isFinite(steal) ? steal / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
+}
