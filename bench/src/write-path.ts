@@ -36,6 +36,8 @@ interface Options {
   historyReplicas: number;
   eventChanges: number;
   sseClients: number;
+  /** Which measurements to run (`--only rates,history,events`; all by default). */
+  parts: Set<string>;
 }
 
 function parse(argv: string[]): Options {
@@ -54,6 +56,7 @@ function parse(argv: string[]): Options {
     historyReplicas: Number(value('--history-replicas') ?? (smoke ? 1 : 3)),
     eventChanges: Number(value('--events') ?? (smoke ? 100 : 1_000)),
     sseClients: Number(value('--sse-clients') ?? (smoke ? 10 : 100)),
+    parts: new Set(value('--only')?.split(',') ?? ['rates', 'history', 'events']),
   };
 }
 
@@ -362,6 +365,7 @@ async function events(options: Options) {
     }
     let issued = 0;
     let failed = 0;
+    const cpuBefore = sampleCpu(processesOf(stack));
     await Promise.all(
       books.map(async (book, w) => {
         let version = book.version;
@@ -383,7 +387,8 @@ async function events(options: Options) {
     const deadline = Date.now() + 10_000;
     while ([...seen.values()].reduce((a, b) => a + b, 0) < expected && Date.now() < deadline) await sleep(50);
     const delivered = [...seen.values()].reduce((a, b) => a + b, 0);
-    return { changes: issued - failed, failedPuts: failed, sseClients: options.sseClients, delivered, missing: expected - delivered, latency: latency.summary() };
+    const cpuMsPerChange = cpuPerThousand(cpuUsedBetween(cpuBefore, sampleCpu(processesOf(stack))), issued - failed);
+    return { changes: issued - failed, failedPuts: failed, sseClients: options.sseClients, delivered, missing: expected - delivered, latency: latency.summary(), cpuMsPerChange };
   } finally {
     for (const client of clients) client.close();
     await stack.stop();
@@ -402,7 +407,7 @@ async function main(): Promise<number> {
   const cpuRows: string[] = [];
   const rates: Record<string, unknown>[] = [];
   let errors = 0;
-  for (const replicas of options.replicas) {
+  for (const replicas of options.parts.has('rates') ? options.replicas : []) {
     for (const writers of options.writers) {
       // A fresh topology (and database) per measurement: nothing depends on the runs before it.
       const stack = await topology(`bench-writes-${replicas}-${writers}`, replicas);
@@ -439,15 +444,21 @@ async function main(): Promise<number> {
     }
   }
 
-  log(`\n== history: ${options.historyChanges} changes, ${options.historyReplicas} replica(s), 16 writers`);
-  const historyResult = await history(options);
-  log(`  ${JSON.stringify(historyResult)}`);
-  errors += historyResult.errors;
+  let historyResult: Awaited<ReturnType<typeof history>> | undefined;
+  if (options.parts.has('history')) {
+    log(`\n== history: ${options.historyChanges} changes, ${options.historyReplicas} replica(s), 16 writers`);
+    historyResult = await history(options);
+    log(`  ${JSON.stringify(historyResult)}`);
+    errors += historyResult.errors;
+  }
 
-  log(`\n== events: ${options.eventChanges} changes by 4 writers, ${options.sseClients} SSE clients, 3 replicas`);
-  const eventsResult = await events(options);
-  log(`  ${JSON.stringify(eventsResult)}`);
-  errors += eventsResult.failedPuts + eventsResult.missing;
+  let eventsResult: Awaited<ReturnType<typeof events>> | undefined;
+  if (options.parts.has('events')) {
+    log(`\n== events: ${options.eventChanges} changes by 4 writers, ${options.sseClients} SSE clients, 3 replicas`);
+    eventsResult = await events(options);
+    log(`  ${JSON.stringify(eventsResult)}`);
+    errors += eventsResult.failedPuts + eventsResult.missing;
+  }
 
   const summary = [
     `# Write path${options.smoke ? ' (smoke)' : ''}`,
@@ -466,16 +477,26 @@ async function main(): Promise<number> {
     '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...cpuRows,
     '',
-    `History (${historyResult.replicas} replica(s), 16 unconditional writers): ${historyResult.changes} changes in ${historyResult.seconds} s (${historyResult.perSecond}/s); ` +
-      `first ${historyResult.windowS} s ${historyResult.firstRate}/s, last ${historyResult.windowS} s ${historyResult.lastRate}/s (×${historyResult.lastToFirst}); ` +
-      `FerretDB idle CPU ${historyResult.idleCpuBefore} cores before, ${historyResult.idleCpuAfter} after; ${historyResult.errors} errors.`,
-    '',
-    `Events (3 replicas, 4 writers with If-Match, ${eventsResult.sseClients} SSE clients through Nginx): ${eventsResult.changes} changes, ` +
-      `PUT sent → SSE message p50 ${eventsResult.latency.p50} ms, p90 ${eventsResult.latency.p90} ms, p99 ${eventsResult.latency.p99} ms, max ${eventsResult.latency.max} ms; ` +
-      `${eventsResult.delivered} messages delivered, ${eventsResult.missing} missing.`,
-    '',
+    ...(historyResult
+      ? [
+          `History (${historyResult.replicas} replica(s), 16 unconditional writers): ${historyResult.changes} changes in ${historyResult.seconds} s (${historyResult.perSecond}/s); ` +
+            `first ${historyResult.windowS} s ${historyResult.firstRate}/s, last ${historyResult.windowS} s ${historyResult.lastRate}/s (×${historyResult.lastToFirst}); ` +
+            `FerretDB idle CPU ${historyResult.idleCpuBefore} cores before, ${historyResult.idleCpuAfter} after; ${historyResult.errors} errors.`,
+          '',
+        ]
+      : []),
+    ...(eventsResult
+      ? [
+          `Events (3 replicas, 4 writers with If-Match, ${eventsResult.sseClients} SSE clients through Nginx): ${eventsResult.changes} changes, ` +
+            `PUT sent → SSE message p50 ${eventsResult.latency.p50} ms, p90 ${eventsResult.latency.p90} ms, p99 ${eventsResult.latency.p99} ms, max ${eventsResult.latency.max} ms; ` +
+            `${eventsResult.delivered} messages delivered, ${eventsResult.missing} missing; ` +
+            `CPU ms per change: gateway ${round(eventsResult.cpuMsPerChange.gateway ?? 0, 2)}, Nginx ${round(eventsResult.cpuMsPerChange.nginx ?? 0, 2)}, ` +
+            `load gen (the SSE clients) ${round(eventsResult.cpuMsPerChange.loadgen ?? 0, 2)}, all ${round(eventsResult.cpuMsPerChange.total ?? 0, 2)}.`,
+          '',
+        ]
+      : []),
   ].join('\n');
-  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, options, rates, history: historyResult, events: eventsResult, errors }, null, 2)}\n`);
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ machine, options: { ...options, parts: [...options.parts] }, rates, history: historyResult, events: eventsResult, errors }, null, 2)}\n`);
   writeFileSync(join(outDir, 'summary.md'), summary);
   log(`\n${summary}`);
   log(`Written: ${relative(WORKSPACE_ROOT, outDir)}/results.json, summary.md`);

@@ -82,6 +82,18 @@ function definedHeaders(headers: Record<string, string | number | string[] | und
   return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as OutgoingHttpHeaders;
 }
 
-function frame({ seq, event }: SequencedEvent): string {
-  return `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+/**
+ * Each event's SSE message, serialised and encoded once: every connected client is sent the
+ * same bytes (a hundred clients cost one JSON.stringify, not a hundred). Live events are one
+ * object shared by all clients, so the cache holds each for as long as anything refers to it.
+ */
+const frames = new WeakMap<SequencedEvent, Buffer>();
+
+function frame(item: SequencedEvent): Buffer {
+  let encoded = frames.get(item);
+  if (!encoded) {
+    encoded = Buffer.from(`id: ${item.seq}\nevent: ${item.event.type}\ndata: ${JSON.stringify(item.event)}\n\n`);
+    frames.set(item, encoded);
+  }
+  return encoded;
 }
