@@ -405,6 +405,7 @@ async function main(): Promise<number> {
 
   const rows: string[] = [];
   const cpuRows: string[] = [];
+  const budgetRows: string[] = [];
   const rates: Record<string, unknown>[] = [];
   let errors = 0;
   for (const replicas of options.parts.has('rates') ? options.replicas : []) {
@@ -436,6 +437,11 @@ async function main(): Promise<number> {
           cpu('stack', 'update', update),
           cpu('stack', 'create', create),
           cpu('stack', 'floor (no change)', floor),
+        );
+        // What 60 % of direct-db leaves each write on this machine's cores, against what the floor alone costs.
+        const budget = (directRate: RateResult) => round((machine.cores * 1000) / (0.6 * Math.max(1, directRate.perSecond)), 2);
+        budgetRows.push(
+          `| ${replicas} | ${writers} | ${budget(direct.update)} | ${budget(direct.create)} | ${round(floor.cpuMsPerWrite?.total ?? 0, 2)} | ${round(update.cpuMsPerWrite?.total ?? 0, 2)} | ${round(create.cpuMsPerWrite?.total ?? 0, 2)} |`,
         );
         rates.push({ replicas, writers, direct, update, create, floor });
       } finally {
@@ -476,6 +482,12 @@ async function main(): Promise<number> {
     '| replicas | writers | path | write | Nginx | gateway | books-service | NATS | FerretDB | load gen | total |',
     '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...cpuRows,
+    '',
+    `CPU budget: at 60 % of direct-db's rate, all ${machine.cores} cores busy, a write may cost this many CPU ms in all processes; the floor is what a request costs before any database or event work:`,
+    '',
+    '| replicas | writers | budget, update | budget, create | floor | stack update | stack create |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    ...budgetRows,
     '',
     ...(historyResult
       ? [
