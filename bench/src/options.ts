@@ -35,7 +35,7 @@ export interface BenchOptions {
   outDir?: string;
 }
 
-export const USAGE = `Usage: npm run bench -- [options]
+export const USAGE = `Usage: npm run bench:scenarios -- [options]
 
   --replicas 1,3         books-service replica counts, one local topology each (default 1,3)
   --duration 15          seconds measured per scenario (default 15)
