@@ -135,10 +135,9 @@ async function closedLoop(writers: number, seconds: number, write: (writer: numb
  * The documents it adds are removed afterwards.
  */
 async function directDb(stack: Topology, writers: number, seconds: number) {
-  const mongoUrl = stack.mongoUrl;
   const { ferretdb, loadgen } = processesOf(stack);
   const processes = { ferretdb, loadgen };
-  const client = new MongoClient(mongoUrl, { maxPoolSize: writers });
+  const client = new MongoClient(stack.mongoUrl, { maxPoolSize: writers });
   try {
     const books = client.db().collection<Document & { _id: string }>("books");
     const docOf = (id: string, body: BookInput, now: Date) => ({ _id: id, ...body, version: 1, createdAt: now, updatedAt: now, titleKey: body.title.toLowerCase(), authorKey: body.author.toLowerCase() });
@@ -224,29 +223,32 @@ async function stackUpdate(stack: Topology, writers: number, seconds: number, un
 async function stackCreate(stack: Topology, writers: number, seconds: number): Promise<RateResult> {
   const before = await dbCommands(stack);
   const run = Date.now();
-  return measured(processesOf(stack), async () => finishHttp(stack, await runHttpLoad({
-    origin: stack.web!.url,
-    connections: writers,
-    durationS: seconds,
-    requestsFor: (connection) => {
-      let n = 0;
-      return [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            n++;
-            return {
-              ...req,
-              method: 'POST',
-              path: '/api/books',
-              headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${connection}-${n}` },
-              body: JSON.stringify(bodyOf(`new ${connection}`, n)),
-            };
+  return measured(processesOf(stack), async () => {
+    const result = await runHttpLoad({
+      origin: stack.web!.url,
+      connections: writers,
+      durationS: seconds,
+      requestsFor: (connection) => {
+        let n = 0;
+        return [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              n++;
+              return {
+                ...req,
+                method: 'POST',
+                path: '/api/books',
+                headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${run}-${connection}-${n}` },
+                body: JSON.stringify(bodyOf(`new ${connection}`, n)),
+              };
+            },
           },
-        },
-      ];
-    },
-  }), before));
+        ];
+      },
+    });
+    return finishHttp(stack, result, before);
+  });
 }
 
 async function finishHttp(stack: Topology, result: Awaited<ReturnType<typeof runHttpLoad>>, commandsBefore: number): Promise<RateResult> {
